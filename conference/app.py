@@ -1,0 +1,139 @@
+"""The application factory: configuration, extensions, domains and their blueprints."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from conference import attendees, i18n
+from conference.config import load_config
+from conference.errors import register_error_handlers
+from conference.extensions import babel, csrf, db, limiter, socketio
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+# Each domain package may define init_app(app) to register its blueprints and Socket.IO handlers.
+DOMAINS = (
+    "conference.users",
+    "conference.events",
+    "conference.people",
+    "conference.live",
+    "conference.greetings",
+    "conference.awards",
+    "conference.admin",
+)
+
+
+def asset_folder(name: str) -> str:
+    """``templates``/``static``: inside the installed package, else at the repository's top."""
+    packaged = PACKAGE_DIR / name
+    return str(packaged if packaged.is_dir() else REPO_DIR / name)
+
+
+def _secret_key(configured: str, instance: Path) -> str:
+    if configured:
+        return configured
+    key_file = instance / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    os.chmod(key_file, 0o600)
+    return key
+
+
+def database_url(url: str, instance: Path) -> str:
+    """Relative SQLite paths are relative to the instance folder."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != "sqlite://" and not url.startswith("sqlite:////"):
+        return prefix + str(instance / url.removeprefix(prefix))
+    return url
+
+
+def create_app(test_config: dict | None = None, config_path: str | None = None, async_mode=None):
+    """Build the app. ``test_config`` overrides settings; ``async_mode`` is for Socket.IO."""
+    settings = load_config(config_path)
+    instance = Path(settings["server"]["instance_dir"]).resolve()
+    if test_config and "INSTANCE_DIR" in test_config:
+        instance = Path(test_config["INSTANCE_DIR"])
+    instance.mkdir(parents=True, exist_ok=True)
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=asset_folder("templates"),
+        static_folder=asset_folder("static"),
+    )
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=_secret_key(settings["server"]["secret_key"], instance),
+        DATABASE_URL=database_url(settings["database"]["url"], instance),
+        LANGUAGES=list(settings["i18n"]["languages"]),
+        DEFAULT_LANGUAGE=settings["i18n"]["default_language"],
+        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
+        BABEL_DEFAULT_LOCALE=settings["i18n"]["default_language"],
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        RATELIMIT_STORAGE_URI=settings["security"]["ratelimit_storage"],
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=365),
+        MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
+        PUBLIC_URL=settings["server"]["public_url"],
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    if test_config:
+        app.config.update(test_config)
+
+    from conference.translations import ensure_compiled
+
+    ensure_compiled()
+    db.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=settings["socketio"]["message_queue"] or None,
+        async_mode=async_mode,
+    )
+    app.before_request(attendees.load_attendee)
+    app.after_request(attendees.give_attendee_cookie)
+    app.after_request(i18n.remember_language)
+    register_template_helpers(app)
+    register_error_handlers(app)
+
+    for name in DOMAINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+    return app
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Functions every template can call."""
+    from flask_babel import get_locale
+
+    from conference.users.auth import session_user
+
+    @app.context_processor
+    def _helpers():
+        return {
+            "t": i18n.translate,
+            "current_locale": lambda: str(get_locale()),
+            "language_names": i18n.LANGUAGE_NAMES,
+            "current_user": session_user,
+        }

@@ -1,0 +1,1 @@
+"""Contests, jury, audience vote and the award ceremony."""

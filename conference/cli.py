@@ -1,0 +1,168 @@
+"""The ``conference`` console script (see PROTOCOL.md, "Command line").
+
+Every command exits non-zero with one line on standard error on bad input, never a traceback.
+``serve`` patches the standard library for gevent before anything else is imported.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+class CommandFailed(click.ClickException):
+    """A one-line error; exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"conference: {self.format_message()}", err=True)
+
+
+def _app(config_path: str | None, async_mode: str | None = "threading"):
+    """Create the app, turning configuration and database errors into one-line failures."""
+    import warnings
+
+    from conference.config import ConfigError, UnknownConfigKey
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownConfigKey)
+        try:
+            from conference.app import create_app
+
+            app = create_app(config_path=config_path, async_mode=async_mode)
+        except ConfigError as exc:
+            raise CommandFailed(str(exc)) from None
+    for warning in caught:
+        click.echo(f"conference: warning: {warning.message}", err=True)
+    return app
+
+
+def _check_database(app) -> None:
+    """Fail with one line when the database cannot be reached."""
+    import sqlalchemy as sa
+
+    from conference.db import db
+
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise CommandFailed(f"cannot reach the database: {reason}") from None
+    except Exception as exc:  # a malformed URL or missing driver
+        raise CommandFailed(f"cannot use the database URL: {exc}") from None
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Configuration file (default: config.toml in the working directory).",
+)
+
+
+@click.group()
+def main() -> None:
+    """A live companion for hybrid conferences."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@config_option
+def db_upgrade(config_path: str | None) -> None:
+    """Apply the schema migrations to the configured database."""
+    app = _app(config_path)
+    _check_database(app)
+    from conference.migrations import upgrade
+
+    upgrade(app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@main.group()
+def user() -> None:
+    """Users who sign in."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "moderator", "jury"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--name", default=None, help="Display name.")
+@config_option
+def user_add(email: str, role: str, password_stdin: bool, name: str | None, config_path) -> None:
+    """Create a user with ROLE (admin, moderator, jury)."""
+    from conference.errors import ServiceError
+    from conference.users.services import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            create_user(email, role, password, name=name)
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+    click.echo(f"user {email} added as {role}")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@config_option
+def token_create(email: str, config_path: str | None) -> None:
+    """Print a new API token for the user EMAIL (only its hash is stored)."""
+    from conference.errors import ServiceError
+    from conference.users.services import create_token_for
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            secret = create_token_for(email)
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+    click.echo(secret)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default from config: 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default from config: 5000).")
+@click.option("--demo", is_flag=True, help="Import the demo event into an empty database.")
+@config_option
+def serve(host: str | None, port: int | None, demo: bool, config_path: str | None) -> None:
+    """Run the server (gevent, WebSocket included)."""
+    from conference.server import run_server
+
+    app = _app(config_path, async_mode="gevent")
+    _check_database(app)
+    settings = app.config["SETTINGS"]["server"]
+    run_server(app, host or settings["host"], port or settings["port"], demo=demo)
+
+
+def run() -> None:
+    """Entry point: patch for gevent first when serving, then run the click group."""
+    if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        from gevent import monkey
+
+        monkey.patch_all()
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

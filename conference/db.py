@@ -1,0 +1,119 @@
+"""Database: the declarative base, the shared column types and the Flask-SQLAlchemy object.
+
+Times are stored as UTC. SQLite keeps no offset, so :class:`UTCDateTime` stores naive UTC and
+hands back aware datetimes on every database; code never sees a naive datetime.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware datetime stored as naive UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Translated(sa.TypeDecorator):
+    """Text per language, ``{"lv": "…", "en": "…"}``; missing languages are absent, never ``""``."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, str] | None, dialect) -> dict[str, str] | None:
+        if value is None:
+            return None
+        return {lang: text for lang, text in value.items() if text}
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names are deterministic so migrations stay portable."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, dict[str, str]: Translated}
+
+
+class Database:
+    """The engine and a session per thread (per greenlet under gevent), removed after each request.
+
+    ``db.session`` is the session of the current request, Socket.IO handler or CLI command.
+    """
+
+    def __init__(self) -> None:
+        self.engine: sa.Engine | None = None
+        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+
+    def init_app(self, app) -> None:
+        """Create the engine from ``DATABASE_URL`` and remove the session at each context's end."""
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.remove()
+        self.session.configure(bind=self.engine)
+        app.extensions["database"] = self
+        app.teardown_appcontext(lambda exc: self.session.remove())
+
+    def create_all(self) -> None:
+        """Create every table (tests; real databases use ``conference db upgrade``)."""
+        import conference.models  # noqa: F401  (registers every table)
+
+        Base.metadata.create_all(self.engine)
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrency."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # Python's sqlite3 opens transactions lazily; BEGIN IMMEDIATE at first write is
+            # what SQLAlchemy's default gives with the busy timeout above.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+db = Database()
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with an explicit offset (``Z`` for UTC), as the protocol wants."""
+    if moment is None:
+        return None
+    spec = "seconds" if moment.microsecond == 0 else "milliseconds"
+    return moment.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")

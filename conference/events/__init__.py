@@ -1,0 +1,1 @@
+"""The event, its programme and its public pages."""

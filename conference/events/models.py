@@ -1,0 +1,161 @@
+"""The event and its programme: agenda items and projects.
+
+Texts that people type (titles, descriptions) are stored per language in :class:`Translated`
+columns; the interface's own strings live in the gettext catalogues.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.db import Base
+
+EVENT_STATUSES = ("scheduled", "live", "ended")
+ITEM_KINDS = ("talk", "presentation", "discussion", "greetings", "ceremony", "break", "other")
+ITEM_STATUSES = ("upcoming", "live", "done")
+
+item_speakers = sa.Table(
+    "item_speakers",
+    Base.metadata,
+    sa.Column("item_id", sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+item_organisations = sa.Table(
+    "item_organisations",
+    Base.metadata,
+    sa.Column("item_id", sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+project_organisations = sa.Table(
+    "project_organisations",
+    Base.metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class Event(Base):
+    """A conference. ``last_seq`` is the live log's counter; its row lock orders commands."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[dict[str, str]]
+    description: Mapped[dict[str, str]] = mapped_column(default=dict)
+    venue: Mapped[dict[str, str]] = mapped_column(default=dict)
+    organiser_note: Mapped[dict[str, str]] = mapped_column(default=dict)
+    funding_note: Mapped[dict[str, str]] = mapped_column(default=dict)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    languages: Mapped[list[str]] = mapped_column(sa.JSON)
+    default_language: Mapped[str] = mapped_column(sa.String(8))
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    logo_url: Mapped[str | None] = mapped_column(sa.String(500))
+
+    # Live state (also recorded, change by change, in the live log).
+    status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    current_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", use_alter=True, ondelete="SET NULL")
+    )
+    announcement: Mapped[dict | None] = mapped_column(sa.JSON)
+    greeting_playing: Mapped[dict | None] = mapped_column(sa.JSON)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="event",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+        foreign_keys="AgendaItem.event_id",
+    )
+    organisations: Mapped[list[Organisation]] = relationship(  # noqa: F821
+        back_populates="event", order_by="Organisation.position", cascade="all, delete-orphan"
+    )
+    people: Mapped[list[Person]] = relationship(  # noqa: F821
+        back_populates="event", order_by="Person.position", cascade="all, delete-orphan"
+    )
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="event", order_by="Project.position", cascade="all, delete-orphan"
+    )
+    contests: Mapped[list[Contest]] = relationship(  # noqa: F821
+        back_populates="event", order_by="Contest.position", cascade="all, delete-orphan"
+    )
+
+    def text(self, field: str, lang: str) -> str:
+        """A translated field in ``lang``, falling back to the event's default language."""
+        return pick(getattr(self, field), lang, self.default_language)
+
+
+class AgendaItem(Base):
+    """One item of the programme, in ``position`` order."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[dict[str, str]]
+    description: Mapped[dict[str, str]] = mapped_column(default=dict)
+    planned_start: Mapped[datetime]
+    planned_end: Mapped[datetime]
+    status: Mapped[str] = mapped_column(sa.String(16), default="upcoming")
+    actual_start: Mapped[datetime | None]
+    actual_end: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship(back_populates="items", foreign_keys=[event_id])
+    speakers: Mapped[list[Person]] = relationship(  # noqa: F821
+        secondary=item_speakers, order_by="Person.position"
+    )
+    organisations: Mapped[list[Organisation]] = relationship(  # noqa: F821
+        secondary=item_organisations, order_by="Organisation.position"
+    )
+
+
+class Project(Base):
+    """A funded project presented at the event (e.g. an Erasmus+ KA1 mobility project)."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict[str, str]]
+    description: Mapped[dict[str, str]] = mapped_column(default=dict)
+    sector: Mapped[dict[str, str]] = mapped_column(default=dict)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    number: Mapped[str] = mapped_column(sa.String(60))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    funding_note: Mapped[dict[str, str]] = mapped_column(default=dict)
+
+    event: Mapped[Event] = relationship(back_populates="projects")
+    organisations: Mapped[list[Organisation]] = relationship(  # noqa: F821
+        secondary=project_organisations, order_by="Organisation.position"
+    )
+
+
+def pick(texts: dict[str, str] | None, lang: str, fallback: str) -> str:
+    """The text in ``lang``, else in ``fallback``, else in any language, else ``""``."""
+    texts = texts or {}
+    return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+from conference.awards.models import Contest  # noqa: E402
+from conference.people.models import Organisation, Person  # noqa: E402
+
+__all__ = ["AgendaItem", "Contest", "Event", "Organisation", "Person", "Project", "pick"]

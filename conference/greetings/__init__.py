@@ -1,0 +1,1 @@
+"""Partner video greetings: uploads, processing into browser-playable video, review, playlist."""

@@ -1,0 +1,42 @@
+"""Every model, imported in one place so the metadata is complete (Alembic, create_all)."""
+
+from conference.awards.models import (
+    Award,
+    AwardWinner,
+    Contest,
+    Entry,
+    EntryAuthor,
+    JoinCode,
+    JuryScore,
+    Vote,
+)
+from conference.db import Base
+from conference.events.models import AgendaItem, Event, Project
+from conference.greetings.models import Greeting, Invite
+from conference.live.models import CommandRecord, LiveUpdate
+from conference.people.models import Organisation, Person
+from conference.users.models import ApiToken, User
+
+__all__ = [
+    "AgendaItem",
+    "ApiToken",
+    "Award",
+    "AwardWinner",
+    "Base",
+    "CommandRecord",
+    "Contest",
+    "Entry",
+    "EntryAuthor",
+    "Event",
+    "Greeting",
+    "Invite",
+    "JoinCode",
+    "JuryScore",
+    "LiveUpdate",
+    "Organisation",
+    "Person",
+    "Project",
+    "User",
+    "Vote",
+    "Base",
+]

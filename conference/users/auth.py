@@ -1,0 +1,135 @@
+"""Who is asking: passwords (Argon2id), API tokens (SHA-256), sessions, and role checks.
+
+API requests authenticate with ``Authorization: Bearer TOKEN``, or with the signed-in session
+cookie plus the CSRF token in ``X-CSRFToken``. Pages use the session only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+
+from conference.db import db, utcnow
+from conference.errors import Forbidden, Unauthorized
+from conference.users.models import ApiToken, User
+
+password_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the user's; spends the same time when there is no such user."""
+    if user is None:
+        password_hasher.hash(password)
+        return False
+    try:
+        return password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A random secret of 256 bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def create_api_token(user: User) -> str:
+    """Make a token for ``user``, store its hash, return the token itself (shown once)."""
+    token = new_token()
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+def sign_in(user: User) -> None:
+    session.clear()
+    session["user_id"] = user.id
+    session.permanent = True
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def session_user() -> User | None:
+    """The signed-in user of this browser session, if any and still active."""
+    if "session_user" not in g:
+        user_id = session.get("user_id")
+        user = db.session.get(User, user_id) if user_id else None
+        g.session_user = user if user is not None and user.active else None
+    return g.session_user
+
+
+def api_user() -> User | None:
+    """The user behind an API request: bearer token, or session cookie with a valid CSRF token."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(header.removeprefix("Bearer ").strip())
+        if user is None:
+            raise Unauthorized(_("The API token is not valid."))
+        return user
+    user = session_user()
+    if user is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except (CSRFError, Exception) as exc:  # flask_wtf raises ValidationError
+            raise Forbidden(
+                _("The security token is missing or expired. Reload the page."), code="csrf_failed"
+            ) from exc
+    return user
+
+
+def require_api_role(role: str) -> User:
+    """The API user if they may act as ``role``; 401 without credentials, 403 if not allowed."""
+    user = api_user()
+    if user is None:
+        raise Unauthorized(_("Please sign in first."))
+    if not user.may(role):
+        raise Forbidden(_("You are not allowed to do that."))
+    return user
+
+
+def role_required(role: str):
+    """Page decorator: redirect to sign-in when signed out, 403 when the role may not."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            user = session_user()
+            if user is None:
+                return redirect(url_for("users.login", next=request.full_path))
+            if not user.may(role):
+                raise Forbidden(_("You are not allowed to do that."))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,122 @@
+"""Shared fixtures: the app on SQLite and on PostgreSQL, its clients, and service checks.
+
+Every test that uses ``app`` (or ``db_url``) runs twice: on a SQLite file and on PostgreSQL.
+Each test session makes its own PostgreSQL database (so parallel runs never collide) and drops it
+at the end. Without PostgreSQL or Redis the tests that need them skip, except under ``CI=true``,
+where a missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from conference.app import create_app
+from conference.db import Base, db, make_engine
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def service_missing(what: str, reason: str):
+    """Skip on a laptop; fail under CI, where every service must be there."""
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but unavailable: {reason}")
+    pytest.skip(f"{what} unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"conference_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(
+                sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            )
+    except sa.exc.OperationalError as exc:
+        service_missing("PostgreSQL", str(exc.orig).strip().splitlines()[0])
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    import conference.models  # noqa: F401
+
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL with the schema in place, empty, on each engine in turn."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        engine = make_engine(url)
+        import conference.models  # noqa: F401
+
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(tmp_path, db_url):
+    """Settings for a test app; tests may change them before asking for ``app``."""
+    return {
+        "TESTING": True,
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "MEDIA_DIR": str(tmp_path / "instance" / "media"),
+        "RATELIMIT_ENABLED": True,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    application = create_app(test_config=app_config, async_mode="threading")
+    with application.app_context():
+        yield application
+        db.session.remove()
+    db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The Redis test database (15), flushed before use."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        service_missing("Redis", str(exc))
+    client.flushdb()
+    client.close()
+    return REDIS_URL
