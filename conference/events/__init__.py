@@ -1,1 +1,8 @@
 """The event, its programme and its public pages."""
+
+
+def init_app(app) -> None:
+    from conference.events import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)

@@ -1,1 +1,7 @@
 """Users, roles, passwords, API tokens and signing in."""
+
+
+def init_app(app) -> None:
+    from conference.users import views
+
+    app.register_blueprint(views.bp)
