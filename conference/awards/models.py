@@ -29,6 +29,8 @@ class Contest(Base):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     title: Mapped[dict[str, str]]
     description: Mapped[dict[str, str]] = mapped_column(default=dict)
     vote_status: Mapped[str] = mapped_column(sa.String(16), default="not_opened")
@@ -55,6 +57,8 @@ class Entry(Base):
         sa.ForeignKey("contests.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     title: Mapped[dict[str, str]]
     description: Mapped[dict[str, str]] = mapped_column(default=dict)
     media_kind: Mapped[str | None] = mapped_column(sa.String(16))  # image, video, pdf, link
@@ -92,6 +96,8 @@ class Award(Base):
         sa.ForeignKey("contests.id", ondelete="CASCADE"), index=True
     )
     ceremony_order: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     kind: Mapped[str] = mapped_column(sa.String(16))
     rank: Mapped[int | None]
     title: Mapped[dict[str, str]]

@@ -106,6 +106,8 @@ class AgendaItem(Base):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     kind: Mapped[str] = mapped_column(sa.String(16))
     title: Mapped[dict[str, str]]
     description: Mapped[dict[str, str]] = mapped_column(default=dict)
@@ -134,6 +136,8 @@ class Project(Base):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     title: Mapped[dict[str, str]]
     description: Mapped[dict[str, str]] = mapped_column(default=dict)
     sector: Mapped[dict[str, str]] = mapped_column(default=dict)

@@ -20,6 +20,8 @@ class Organisation(Base):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     name: Mapped[str] = mapped_column(sa.String(200))
     country: Mapped[str] = mapped_column(sa.String(2))
     role: Mapped[str] = mapped_column(sa.String(24))
@@ -39,6 +41,8 @@ class Person(Base):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
+    # The stable name used by event files (conference import/export), unique per event.
+    key: Mapped[str | None] = mapped_column(sa.String(80))
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[dict[str, str]] = mapped_column(default=dict)
     organisation_id: Mapped[int | None] = mapped_column(
