@@ -13,7 +13,7 @@ import secrets
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
@@ -81,11 +81,13 @@ def sign_out() -> None:
 
 def session_user() -> User | None:
     """The signed-in user of this browser session, if any and still active."""
-    if "session_user" not in g:
+    # Cached per request (not in g: an app context may outlive several requests in tests).
+    cache_key = "conference.session_user"
+    if cache_key not in request.environ:
         user_id = session.get("user_id")
         user = db.session.get(User, user_id) if user_id else None
-        g.session_user = user if user is not None and user.active else None
-    return g.session_user
+        request.environ[cache_key] = user if user is not None and user.active else None
+    return request.environ[cache_key]
 
 
 def api_user() -> User | None:
