@@ -9,29 +9,39 @@ translated template with the parameters, inside ``force_locale(partner_language)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 
 REJECTION_MESSAGES = {
+    # partner: the uploaded greeting file has no bytes
     "empty_file": _l("The file is empty. Please upload the video again."),
+    # partner: the uploaded file is no video format we read
     "not_a_video": _l(
         "This file is not a video we can read. Please upload an MP4, MOV or WebM video."
     ),
+    # partner: the upload or export of the video was cut short
     "truncated": _l(
-        "The video file is incomplete: it stops after %(decoded)s of %(declared)s. "
-        "The upload or the export was probably cut short; please upload it again."
+        "The video file is incomplete: it ends before the video does. The upload or the "
+        "export was probably cut short; please upload it again."
     ),
+    # partner: damaged video; position is m:ss into the video
     "decode_failed": _l(
         "The video is damaged and cannot be played (the error comes at %(position)s). "
         "Please export it again and upload the new file."
     ),
+    # partner: codec is a technical name such as prores
     "unsupported_codec": _l(
         "The video uses a format (%(codec)s) that we cannot convert. "
         "Please export it as MP4 (H.264) and upload it again."
     ),
+    # partner: the file has no picture track
     "no_video_stream": _l("The file contains no video picture."),
+    # partner: the file has sound but no picture
     "audio_only": _l("The file contains only sound. Please upload a video with a picture."),
+    # partner: a photo was uploaded instead of a video
     "still_image": _l("This is a still image, not a video. Please upload a video."),
+    # partner: duration and limit are m:ss, e.g. 12:30 and 10:00
     "too_long": _l("The video is %(duration)s long; the limit is %(limit)s."),
 }
 """English message templates by rejection code, lazily translated (``_l``).
@@ -62,9 +72,14 @@ class MediaRejected(Exception):
         return f"{self.code} {self.params}"
 
 
-def rejection_message(error: MediaRejected) -> str:
-    """The reason in the current locale (English outside a request or ``force_locale``)."""
-    return str(REJECTION_MESSAGES[error.code]) % error.params
+def rejection_message(code: str, params: Mapping[str, object] | None = None) -> str:
+    """The reason for ``code`` in the current locale, filled in with ``params``.
+
+    Takes what :class:`MediaRejected` carries (and what is stored of it), so a failure
+    recorded in the background can be shown later in each reader's language. Outside a
+    request or ``force_locale`` the text is English.
+    """
+    return str(REJECTION_MESSAGES[code]) % dict(params or {})
 
 
 def format_duration(seconds: float) -> str:

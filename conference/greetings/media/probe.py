@@ -112,8 +112,10 @@ def probe(container: InputContainer, *, max_duration_s: float) -> SourceInfo:
         raise MediaRejected("still_image")
     if video_stream is None:
         raise MediaRejected("audio_only" if audio_stream is not None else "no_video_stream")
-    if video_stream.codec_context is None:
-        raise MediaRejected("unsupported_codec", {"codec": video_stream.codec_tag or "?"})
+    for stream in (video_stream, audio_stream):
+        # No decoder in this FFmpeg build; dropping the sound silently would be worse.
+        if stream is not None and stream.codec_context is None:
+            raise MediaRejected("unsupported_codec", {"codec": _codec_name(stream)})
 
     declared = _declared_duration_s(container)
     if declared is not None:
@@ -121,7 +123,7 @@ def probe(container: InputContainer, *, max_duration_s: float) -> SourceInfo:
 
     context = video_stream.codec_context
     audio = None
-    if audio_stream is not None and audio_stream.codec_context is not None:
+    if audio_stream is not None:
         audio = AudioTrack(
             index=audio_stream.index,
             codec=audio_stream.codec_context.name,
@@ -157,6 +159,11 @@ def check_duration(duration_s: float, max_duration_s: float) -> None:
                 "limit_s": max_duration_s,
             },
         )
+
+
+def _codec_name(stream) -> str:
+    # Without a decoder PyAV has no codec context, and so no codec name, for the stream.
+    return getattr(stream, "name", None) or "unknown"
 
 
 def _pick(streams):
