@@ -37,9 +37,14 @@ def write_video(
     video_options: dict[str, str] | None = None,
     rotation: int | None = None,
     half_white: bool = False,
+    clicks: bool = False,
     container_format: str | None = None,
 ) -> Path:
-    """Write a test clip; ``rotation`` is a counter-clockwise display rotation note."""
+    """Write a test clip; ``rotation`` is a counter-clockwise display rotation note.
+
+    ``clicks`` replaces the steady tone by a quiet one (about -20 LUFS) with a loud burst
+    (about -4 dBTP) every half second: speech-like peaks that plain amplification would clip.
+    """
     options = {"movflags": "+faststart"} if faststart else {}
     with av.open(str(path), "w", format=container_format, options=options) as output:
         # Every stream must exist before the first packet is written.
@@ -63,6 +68,12 @@ def write_video(
                 f"sine=frequency=1000:sample_rate=48000:duration={duration_s},"
                 f"volume={tone_lufs + _SINE_TO_LUFS_DB:.2f}dB"
             )
+            if clicks:
+                burst = r"0.85*lt(mod(t\,0.5)\,0.01)"
+                tone = (
+                    f"aevalsrc=exprs='(0.02+{burst})*sin(2*PI*1000*t)'"
+                    f":sample_rate=48000:duration={duration_s}"
+                )
             sources.append((tone, output.add_stream(audio_codec, rate=48000)))
         for description, stream in sources:
             _encode_all(description, output, stream)

@@ -34,12 +34,17 @@ def streams_of(path):
     return video, audio, frames
 
 
-def loudness_of(path) -> float:
+def measure(path):
+    """EBU R128 integrated loudness and true peak of a file's sound."""
     meter = LoudnessMeter()
     with av.open(str(path)) as container:
         for frame in container.decode(audio=0):
             meter.push(frame)
-    return meter.result().integrated_lufs
+    return meter.result()
+
+
+def loudness_of(path) -> float:
+    return measure(path).integrated_lufs
 
 
 def video_packets(path) -> list[bytes]:
@@ -100,6 +105,17 @@ def test_loud_sound_is_turned_down_without_clipping(tmp_path):
     result = process_video(source, tmp_path / "out")
 
     assert result.loudness_before_lufs == pytest.approx(-4, abs=0.5)
+    assert_browser_ready(result, frames=50)
+
+
+def test_quiet_speech_with_loud_peaks_is_raised_without_clipping(tmp_path):
+    source = write_video(tmp_path / "peaks.mp4", clicks=True)
+    assert measure(source).true_peak_dbtp > -5  # raising it by 4 dB or more would clip
+
+    result = process_video(source, tmp_path / "out")
+
+    assert result.loudness_after_lufs > result.loudness_before_lufs + 2
+    assert measure(result.video_path).true_peak_dbtp < -0.5
     assert_browser_ready(result, frames=50)
 
 
