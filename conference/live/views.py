@@ -1,5 +1,169 @@
-"""Live pages: the attendee's live page (the event home), the screen view, the moderator console."""
+"""Live pages: the attendee's live page (the event home), the screen view, the moderator console.
 
-from flask import Blueprint
+Each page renders the programme on the server (so it reads well before any script runs) and
+embeds two JSON blocks for ``static/js/live/``:
+
+- ``#initial-state``: the public snapshot, exactly what Socket.IO's ``snapshot`` carries and
+  nothing more (never winners, scores or tallies);
+- ``#live-page``: what the snapshot leaves out on purpose: item titles and speakers in the
+  page's language, the event's time zone, and where to connect;
+- ``#live-phrases``: the translated sentences the scripts show (rendered by the template, so
+  the scripts hold no interface text of their own).
+
+The pages talk to the server only through the public interfaces of PROTOCOL.md.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import get_locale
+from werkzeug.routing import BuildError
+
+from conference.db import db, iso, utcnow
+from conference.events.models import Event, pick
+from conference.events.services import get_event_or_404
+from conference.live.models import LiveUpdate
+from conference.users.auth import role_required
 
 bp = Blueprint("live", __name__)
+
+
+@bp.get("/events/<slug>")
+def event_home(slug: str):
+    """The event's home and the attendee's live page: now, next, the agenda, announcements."""
+    event = get_event_or_404(slug)
+    return render_template("live/attendee.html", **_page_context(event, "attendee"))
+
+
+@bp.get("/events/<slug>/screen")
+def screen(slug: str):
+    """The full-screen 16:9 view for the room's projector and for sharing into the call."""
+    event = get_event_or_404(slug)
+    return render_template("live/screen.html", **_page_context(event, "screen"))
+
+
+@bp.get("/moderate/<slug>")
+@role_required("moderator")
+def console(slug: str):
+    """The moderator's console: run the agenda, shift the day, announce, end the event."""
+    event = get_event_or_404(slug)
+    return render_template(
+        "live/console.html",
+        logout_url=_optional_url("users.logout"),
+        **_page_context(event, "console"),
+    )
+
+
+def _page_context(event: Event, page: str) -> dict:
+    """What every live page's template needs: the event, its items, the two JSON blocks."""
+    lang = str(get_locale() or event.default_language)
+    now = utcnow()
+    snapshot = public_snapshot(event)
+    items = [_item_view(item, event, lang) for item in event.items]
+    page_data = {
+        "page": page,
+        "slug": event.slug,
+        "lang": lang,
+        "default_language": event.default_language,
+        "timezone": event.timezone,
+        "second_language": _second_language(event, lang),
+        "server_now": iso(now),
+        "socket_path": "/socket.io",
+        "commands_url": f"/api/v1/events/{event.slug}/commands",
+        "state_url": f"/api/v1/events/{event.slug}/state",
+        "items": {str(view["id"]): view for view in items},
+    }
+    return {
+        "event": event,
+        "lang": lang,
+        "now": now,
+        "items": items,
+        "snapshot": snapshot,
+        "page_data": page_data,
+    }
+
+
+def _item_view(item, event: Event, lang: str) -> dict:
+    """The static side of an agenda item (what the snapshot has no room for), in ``lang``."""
+    second = _second_language(event, lang)
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": pick(item.title, lang, event.default_language),
+        "title_alt": pick(item.title, second, "") if second else "",
+        "speakers": [
+            {
+                "name": person.name,
+                "role": pick(person.role, lang, event.default_language),
+                "organisation": person.organisation.name if person.organisation else "",
+            }
+            for person in item.speakers
+        ],
+    }
+
+
+def _second_language(event: Event, lang: str) -> str | None:
+    """The event's other working language, shown smaller on the screen of a bilingual room."""
+    return next((code for code in event.languages if code != lang), None)
+
+
+def _optional_url(endpoint: str) -> str | None:
+    """``url_for(endpoint)``, or None while the blueprint that owns it is not there."""
+    try:
+        return url_for(endpoint)
+    except BuildError:
+        current_app.logger.debug("no endpoint %s yet", endpoint)
+        return None
+
+
+def public_snapshot(event: Event) -> dict:
+    """The snapshot a client connecting now would get: the live hub's cached one (with the
+    online count), else one built from the event's rows."""
+    hub = current_app.extensions.get("live")
+    entry = hub.cache.get(event.slug) if hub is not None else None
+    if entry is not None:
+        return entry.snapshot
+    return _snapshot_from_rows(event)
+
+
+def _snapshot_from_rows(event: Event) -> dict:
+    """The snapshot built from the event's rows, in the protocol's shape (public fields only)."""
+    return {
+        "seq": event.last_seq,
+        "event": {
+            "slug": event.slug,
+            "status": event.status,
+            "started_at": iso(event.started_at),
+            "ended_at": iso(event.ended_at),
+        },
+        "current_item_id": event.current_item_id,
+        "items": [
+            {
+                "id": item.id,
+                "status": item.status,
+                "planned_start": iso(item.planned_start),
+                "planned_end": iso(item.planned_end),
+                "actual_start": iso(item.actual_start),
+                "actual_end": iso(item.actual_end),
+            }
+            for item in event.items
+        ],
+        "announcement": event.announcement,
+        "greeting": event.greeting_playing,
+        "votes": [
+            {"contest_id": contest.id, "status": contest.vote_status} for contest in event.contests
+        ],
+        "awards": _revealed_awards(event),
+        "online": 0,
+    }
+
+
+def _revealed_awards(event: Event) -> list[dict]:
+    """Awards revealed so far: read from the live log, the only place a reveal is public."""
+    updates = db.session.scalars(
+        sa.select(LiveUpdate)
+        .where(LiveUpdate.event_id == event.id, LiveUpdate.type == "award.revealed")
+        .order_by(LiveUpdate.seq)
+    )
+    return [update.data for update in updates]

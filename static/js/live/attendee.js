@@ -1,0 +1,124 @@
+// The attendee's live page: keeps "now", "next", the agenda, the announcement, the online
+// count and the connection state in step with the live state, and tells screen readers
+// (one short sentence in the aria-live region) when the item changes or an announcement comes.
+
+import { phrase, startLiveClient } from "./live-client.js";
+import { TimeFormat, itemClock, localRange, setTime } from "./format.js";
+import { announcementText, currentItem, nextItem, spokenChange, speakersText } from "./view.js";
+
+const { client, page, phrases } = startLiveClient();
+const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
+const root = document.querySelector("[data-live-page]");
+const field = (name) => root.querySelector(`[data-field="${name}"]`);
+const part = (card, name) => root.querySelector(`[data-${card}="${name}"]`);
+
+function renderConnection() {
+  const banner = document.getElementById("live-connection");
+  const lost = client.connection === "reconnecting";
+  banner.hidden = !lost;
+  banner.textContent = lost ? phrase(phrases, "reconnecting") : "";
+  root.classList.toggle("is-reconnecting", lost);
+}
+
+function renderAnnouncement(state) {
+  const box = document.getElementById("live-announcement");
+  const text = announcementText(state.announcement, page);
+  box.hidden = !text;
+  field("announcement-text").textContent = text;
+}
+
+function renderNow(state) {
+  const item = currentItem(state);
+  const info = item && page.items[item.id];
+  part("now", "item").hidden = !item;
+  part("now", "empty").hidden = Boolean(item);
+  if (!item) {
+    const key = { scheduled: "not_started", ended: "event_ended" }[state.event.status] || "nothing_now";
+    part("now", "empty").textContent = phrase(phrases, key);
+    return;
+  }
+  part("now", "title").textContent = info ? info.title : "";
+  part("now", "speakers").textContent = speakersText(info);
+  part("now", "started").textContent = item.actual_start
+    ? phrase(phrases, "started_at", { time: format.clock(item.actual_start) })
+    : "";
+  part("now", "planned-end").textContent = phrase(phrases, "planned_end", {
+    time: format.clock(item.planned_end),
+  });
+  tickNow();
+}
+
+function tickNow() {
+  const item = currentItem(client.state);
+  if (!item) return;
+  const clock = itemClock(item, format, phrases);
+  part("now", "elapsed").textContent = clock.elapsed;
+  part("now", "remaining").textContent = clock.remaining;
+  part("now", "remaining").classList.toggle("is-over", clock.over);
+  part("now", "bar").style.width = `${Math.round(clock.share * 100)}%`;
+  part("now", "bar").classList.toggle("is-over", clock.over);
+}
+
+function renderNext(state) {
+  const item = state.event.status === "ended" ? null : nextItem(state);
+  const info = item && page.items[item.id];
+  part("next", "item").hidden = !item;
+  part("next", "empty").hidden = Boolean(item);
+  if (!item) return;
+  part("next", "title").textContent = info ? info.title : "";
+  part("next", "speakers").textContent = speakersText(info);
+  const local = localRange(item.planned_start, item.planned_end, format, phrases);
+  part("next", "time").textContent =
+    phrase(phrases, "planned_time", { time: format.clock(item.planned_start) }) + (local ? ` (${local})` : "");
+}
+
+function renderAgenda(state) {
+  for (const item of state.items) {
+    const row = root.querySelector(`[data-item-id="${item.id}"]`);
+    if (!row) continue;
+    row.className = `live-agenda__item is-${item.status}`;
+    setTime(row.querySelector('[data-field="start"]'), item.actual_start || item.planned_start, format);
+    setTime(row.querySelector('[data-field="end"]'), item.actual_end || item.planned_end, format);
+    row.querySelector('[data-field="local"]').textContent = localRange(
+      item.actual_start || item.planned_start,
+      item.actual_end || item.planned_end,
+      format,
+      phrases,
+    );
+    row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${item.status}`);
+    if (item.status === "live") row.setAttribute("aria-current", "true");
+    else row.removeAttribute("aria-current");
+  }
+}
+
+function say(sentence) {
+  if (!sentence) return;
+  const region = document.getElementById("live-announcer");
+  // Clearing first makes screen readers read the same sentence again if it repeats.
+  region.textContent = "";
+  setTimeout(() => (region.textContent = sentence), 50);
+}
+
+function spokenShift(cause) {
+  if (cause.update?.type !== "schedule.shifted") return "";
+  const minutes = cause.update.data.minutes;
+  return phrase(phrases, "say_shifted", { n: minutes > 0 ? `+${minutes}` : `${minutes}` });
+}
+
+function render(state, previous, cause) {
+  renderConnection();
+  if (cause.kind === "connection") return;
+  field("online").textContent = phrase(phrases, "online", { n: state.online ?? 0 });
+  if (cause.kind === "presence") return;
+  root.dataset.seq = state.seq;
+  root.dataset.currentItem = state.current_item_id ?? "";
+  renderAnnouncement(state);
+  renderNow(state);
+  renderNext(state);
+  renderAgenda(state);
+  if (previous) say(spokenChange(previous, state, page, phrases) || spokenShift(cause));
+}
+
+client.onChange(render);
+render(client.state, null, { kind: "initial" });
+setInterval(tickNow, 1000);

@@ -1,0 +1,216 @@
+// The live state of one event, kept in step with the server over Socket.IO (PROTOCOL.md).
+//
+// The client starts from the snapshot embedded in the page, replaces it with the snapshot the
+// server sends on every (re)connection, and applies `update` messages strictly in `seq` order:
+// an update it has already seen (seq <= current) is ignored, a gap asks for the missing ones
+// with `resync`, and updates that arrive during a resync wait in a buffer. So after a lost
+// connection nothing is missed and nothing is applied twice. Presence is outside that order.
+//
+// Pages subscribe with onChange(listener); a listener gets (state, previous, cause), where
+// cause is {kind: "snapshot"|"update"|"presence"|"connection", update?}.
+
+const RESYNC_TIMEOUT_MS = 5000;
+
+/** Read a JSON block the template rendered (#initial-state, #live-page, #live-phrases). */
+export function readJson(id) {
+  const element = document.getElementById(id);
+  return element ? JSON.parse(element.textContent) : null;
+}
+
+/** A phrase with its {placeholders} filled in; phrases come translated from the template. */
+export function phrase(phrases, key, values = {}) {
+  const text = phrases[key] ?? "";
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** Apply one update's data to the state, in place (the shapes are the snapshot's). */
+export function applyUpdate(state, update) {
+  const data = update.data || {};
+  const replaceItem = (item) => {
+    const index = state.items.findIndex((known) => known.id === item.id);
+    if (index >= 0) state.items[index] = { ...state.items[index], ...item };
+  };
+  switch (update.type) {
+    case "event.started":
+    case "event.ended":
+      state.event = { ...state.event, ...data };
+      break;
+    case "item.started":
+      replaceItem(data);
+      state.current_item_id = data.id;
+      break;
+    case "item.ended":
+      replaceItem(data);
+      if (state.current_item_id === data.id) state.current_item_id = null;
+      break;
+    case "schedule.shifted":
+      (data.items || []).forEach(replaceItem);
+      break;
+    case "announcement.shown":
+      state.announcement = data;
+      break;
+    case "announcement.cleared":
+      state.announcement = null;
+      break;
+    case "greeting.started":
+      state.greeting = data;
+      break;
+    case "greeting.stopped":
+      state.greeting = null;
+      break;
+    case "vote.opened":
+    case "vote.closed": {
+      const votes = state.votes.filter((vote) => vote.contest_id !== data.contest_id);
+      state.votes = [...votes, data];
+      break;
+    }
+    case "award.revealed":
+      state.awards = [...state.awards.filter((award) => award.id !== data.id), data];
+      break;
+    default:
+      break; // A type this page does not know yet still moves seq on.
+  }
+  state.seq = update.seq;
+}
+
+export class LiveClient {
+  constructor({ slug, initialState, socketPath = "/socket.io", io = window.io }) {
+    this.slug = slug;
+    this.state = clone(initialState);
+    this.connection = "connecting"; // connecting | live | reconnecting
+    this.listeners = [];
+    this.buffer = new Map(); // seq -> update, held while a gap is being filled
+    this.resyncing = false;
+    this.everConnected = false;
+    this.socket = io({
+      path: socketPath,
+      auth: { event: slug },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.socket.on("connect", () => this.#onConnect());
+    this.socket.on("disconnect", (reason) => this.#onDisconnect(reason));
+    this.socket.on("connect_error", () => this.#setConnection("reconnecting"));
+    this.socket.on("snapshot", (snapshot) => this.#onSnapshot(snapshot));
+    this.socket.on("update", (update) => this.#onUpdate(update));
+    this.socket.on("presence", (presence) => this.#onPresence(presence));
+  }
+
+  get seq() {
+    return this.state.seq;
+  }
+
+  onChange(listener) {
+    this.listeners.push(listener);
+  }
+
+  /** Ask for every update after our seq (after a 409, a gap or a reconnection). */
+  resync() {
+    if (this.resyncing || !this.socket.connected) return;
+    this.resyncing = true;
+    const since = this.state.seq;
+    const done = () => {
+      this.resyncing = false;
+      // No second resync from here: if a gap remains, the next update or reconnection asks.
+      this.#drainBuffer({ askForGaps: false });
+    };
+    this.socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { since }, (error, answer) => {
+      if (error || !answer) return done(); // The next update or reconnection tries again.
+      if (answer.snapshot) this.#onSnapshot(answer.snapshot);
+      for (const update of answer.updates || []) this.#accept(update);
+      done();
+    });
+  }
+
+  #emit(previous, cause) {
+    for (const listener of this.listeners) listener(this.state, previous, cause);
+  }
+
+  #setConnection(connection) {
+    if (this.connection === connection) return;
+    const previous = clone(this.state);
+    this.connection = connection;
+    this.#emit(previous, { kind: "connection" });
+  }
+
+  #onConnect() {
+    const reconnected = this.everConnected;
+    this.everConnected = true;
+    this.#setConnection("live");
+    // The server sends a snapshot on every connection; asking by seq as well makes sure a
+    // client that was away gets what it missed even from a server that only answers resync.
+    if (reconnected) this.resync();
+  }
+
+  #onDisconnect(reason) {
+    this.#setConnection("reconnecting");
+    // After a server-side disconnect socket.io does not retry on its own; we want it to.
+    if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 1000);
+  }
+
+  #onSnapshot(snapshot) {
+    if (!snapshot || typeof snapshot.seq !== "number") return;
+    if (snapshot.seq < this.state.seq) {
+      this.resync(); // A server behind us: ask for what we have by seq instead.
+      return;
+    }
+    const previous = clone(this.state);
+    this.state = clone(snapshot);
+    for (const seq of [...this.buffer.keys()]) if (seq <= this.state.seq) this.buffer.delete(seq);
+    this.#emit(previous, { kind: "snapshot" });
+    this.#drainBuffer();
+  }
+
+  #onUpdate(update) {
+    if (!update || typeof update.seq !== "number" || update.seq <= this.state.seq) return;
+    if (update.seq === this.state.seq + 1 && !this.resyncing) {
+      this.#accept(update);
+      this.#drainBuffer();
+      return;
+    }
+    this.buffer.set(update.seq, update);
+    this.resync();
+  }
+
+  #accept(update) {
+    if (update.seq !== this.state.seq + 1) {
+      if (update.seq > this.state.seq) this.buffer.set(update.seq, update);
+      return;
+    }
+    const previous = clone(this.state);
+    applyUpdate(this.state, update);
+    this.#emit(previous, { kind: "update", update });
+  }
+
+  #drainBuffer({ askForGaps = true } = {}) {
+    while (this.buffer.has(this.state.seq + 1)) {
+      const update = this.buffer.get(this.state.seq + 1);
+      this.buffer.delete(update.seq);
+      this.#accept(update);
+    }
+    for (const seq of [...this.buffer.keys()]) if (seq <= this.state.seq) this.buffer.delete(seq);
+    if (askForGaps && this.buffer.size > 0 && !this.resyncing) this.resync();
+  }
+
+  #onPresence(presence) {
+    if (!presence || typeof presence.online !== "number") return;
+    const previous = clone(this.state);
+    this.state.online = presence.online;
+    this.#emit(previous, { kind: "presence" });
+  }
+}
+
+/** Start the client of this page from its embedded JSON blocks. */
+export function startLiveClient() {
+  const page = readJson("live-page");
+  const client = new LiveClient({
+    slug: page.slug,
+    initialState: readJson("initial-state"),
+    socketPath: page.socket_path,
+  });
+  return { client, page, phrases: readJson("live-phrases") || {} };
+}

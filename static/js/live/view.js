@@ -1,0 +1,52 @@
+// What the live pages read out of the state: the current and next item, texts in the page's
+// language, and the one sentence that tells a screen reader what just changed.
+
+import { phrase } from "./live-client.js";
+
+/** The live item of the state, or null. */
+export function currentItem(state) {
+  if (state.current_item_id == null) return null;
+  return state.items.find((item) => item.id === state.current_item_id) || null;
+}
+
+/** The first upcoming item in programme order, or null. */
+export function nextItem(state) {
+  return state.items.find((item) => item.status === "upcoming") || null;
+}
+
+/** A translatable text in the page's language, else the event's default, else any. */
+export function translated(texts, page) {
+  if (!texts) return "";
+  if (typeof texts === "string") return texts;
+  return texts[page.lang] || texts[page.default_language] || Object.values(texts)[0] || "";
+}
+
+export function announcementText(announcement, page) {
+  return announcement ? translated(announcement.text, page) : "";
+}
+
+/** "Ingrīda Brokāne, director; Staņislavs Hilčuks" for an item of the page data. */
+export function speakersText(info) {
+  if (!info || !info.speakers) return "";
+  return info.speakers
+    .map((person) => (person.role ? `${person.name}, ${person.role}` : person.name))
+    .join("; ");
+}
+
+/** One sentence about the most important change between two states, or "". */
+export function spokenChange(previous, state, page, phrases) {
+  if (previous.current_item_id !== state.current_item_id && state.current_item_id != null) {
+    const info = page.items[state.current_item_id];
+    return phrase(phrases, "say_item_started", { title: info ? info.title : "" });
+  }
+  if (previous.event.status !== state.event.status) {
+    if (state.event.status === "ended") return phrase(phrases, "say_event_ended");
+    if (state.event.status === "live") return phrase(phrases, "say_event_started");
+  }
+  const before = announcementText(previous.announcement, page);
+  const now = announcementText(state.announcement, page);
+  if (now && (now !== before || previous.announcement?.at !== state.announcement?.at)) {
+    return phrase(phrases, "say_announcement", { text: now });
+  }
+  return "";
+}
