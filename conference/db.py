@@ -91,13 +91,24 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            # Python's sqlite3 opens transactions lazily; BEGIN IMMEDIATE at first write is
-            # what SQLAlchemy's default gives with the busy timeout above.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            # Python's sqlite3 opens a transaction only before the first write, so reads before
+            # it see no stable snapshot and two writers can both act on what they read. A
+            # transaction that asks for it (execution option ``sqlite_begin``: "IMMEDIATE" takes
+            # the write lock now, waiting out the busy timeout; "DEFERRED" gives a consistent
+            # read) begins explicitly; sqlite3 then adds no BEGIN of its own. Everything else
+            # keeps the default, so ordinary read-then-write requests never fail on a stale
+            # read snapshot (SQLITE_BUSY_SNAPSHOT) under load.
+            mode = connection.get_execution_options().get("sqlite_begin")
+            if mode in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
+                connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -1,5 +1,42 @@
-"""JSON API of the live state: the snapshot and moderator commands."""
+"""JSON API of the live state: the snapshot and moderator commands.
 
-from flask import Blueprint
+- ``GET /api/v1/events/<slug>/state``: the snapshot, from this process's cache, with an ETag;
+  ``If-None-Match`` with the current ETag answers 304.
+- ``POST /api/v1/events/<slug>/commands``: a moderator command; ``200 {"seq": N}``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from conference.errors import NotFound
+from conference.extensions import csrf
+from conference.live.commands import run_command
+from conference.live.publish import live_hub
+from conference.users.auth import require_api_role
 
 bp = Blueprint("live_api", __name__, url_prefix="/api/v1")
+# Scripts authenticate with a bearer token; browsers with the session send X-CSRFToken, which
+# conference.users.auth.api_user checks itself.
+csrf.exempt(bp)
+
+
+@bp.get("/events/<slug>/state")
+def state(slug: str):
+    """The event's snapshot (as the Socket.IO ``snapshot`` message carries it)."""
+    entry = live_hub().cache.get(slug)
+    if entry is None:
+        raise NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
+    body, etag = entry.state_body()
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.if_none_match:
+        return current_app.response_class(status=304, headers=headers)
+    return current_app.response_class(body, mimetype="application/json", headers=headers)
+
+
+@bp.post("/events/<slug>/commands")
+def commands(slug: str):
+    """Run a moderator command (moderators and admins); the answer is ``{"seq": N}``."""
+    user = require_api_role("moderator")
+    return jsonify(run_command(slug, request.get_json(silent=True), actor_id=user.id))

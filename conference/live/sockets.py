@@ -1,5 +1,54 @@
-"""Socket.IO handlers of the live log (connect, resync) and presence."""
+"""Socket.IO handlers of the live log (namespace ``/``).
+
+- ``connect`` with ``auth={"event": SLUG}``: the client joins the event's room and receives
+  ``snapshot``; an unknown or missing slug is refused (``connect_error`` with a message).
+- ``resync`` ``{"since": SEQ}``: acknowledged with ``{"updates": [...]}`` or ``{"snapshot": …}``.
+- ``disconnect``: the client no longer counts for ``presence``.
+Updates and presence are emitted by :mod:`conference.live.publish`, never from here.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_socketio import ConnectionRefusedError
+
+from conference.attendees import ATTENDEE_COOKIE, read_attendee_id
+from conference.extensions import socketio
+from conference.live import publish
+
+
+def on_connect(auth=None):
+    """The client names the event it follows; it gets the snapshot, then every update."""
+    slug = auth.get("event") if isinstance(auth, dict) else None
+    if not isinstance(slug, str) or not slug:
+        raise ConnectionRefusedError(
+            _('Say which event to follow: connect with auth {"event": SLUG}.'),
+            {"code": "missing_event"},
+        )
+    hub = publish.live_hub()
+    if not publish.follow(hub, request.sid, slug):
+        raise ConnectionRefusedError(
+            _("There is no event %(slug)s.", slug=slug), {"code": "unknown_event"}
+        )
+    attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
+    hub.presence.joined(request.sid, slug, attendee_id)
+
+
+def on_resync(data=None):
+    """``{"since": SEQ}`` -> the acknowledgement ``{"updates": [...]}`` or ``{"snapshot": …}``."""
+    hub = publish.live_hub()
+    slug = hub.presence.event_of(request.sid)
+    since = data.get("since") if isinstance(data, dict) else None
+    return publish.resync_answer(hub, slug, since)
+
+
+def on_disconnect(reason=None):
+    publish.live_hub().presence.left(request.sid)
 
 
 def init_app(app) -> None:
-    """Register the Socket.IO handlers."""
+    """Register the handlers on this app's Socket.IO server."""
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("resync", on_resync)
+    socketio.on_event("disconnect", on_disconnect)

@@ -1,0 +1,151 @@
+"""The agenda's commands: start and end the event, move through the items, shift the schedule,
+announce. Each handler validates first, then changes state and appends its updates (see
+:mod:`conference.live.commands`); a refusal is a 422 with a message in the moderator's language.
+
+Decisions (also in docs/protocol.md):
+- ``start_item`` and ``next_item`` need a live event: "start the event first".
+- ``next_item`` ends the live item and starts the first upcoming item after it in the agenda;
+  when the moderator skipped items and none is left after it, the earliest skipped one. With no
+  upcoming item it only ends the live item; with neither: 422.
+- ``shift_schedule`` moves every item that has not started (upcoming ones, also skipped ones);
+  0 minutes is refused, as is a schedule with nothing left to move.
+- ``clear_announcement`` without an announcement is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+
+from conference.db import iso
+from conference.i18n import translate
+from conference.live.commands import CommandContext, command
+from conference.live.schemas import event_state, integer_argument, item_state, translated_argument
+
+SHIFT_MIN_MINUTES = -120
+SHIFT_MAX_MINUTES = 240
+
+
+def _title(ctx: CommandContext, item) -> str:
+    return translate(item.title, fallback=ctx.event.default_language)
+
+
+def _live_item(ctx: CommandContext):
+    return next((item for item in ctx.event.items if item.status == "live"), None)
+
+
+def _require_live_event(ctx: CommandContext) -> None:
+    if ctx.event.status == "scheduled":
+        ctx.refuse(
+            _("The event has not started yet. Start the event first."), code="event_not_started"
+        )
+
+
+def _start(ctx: CommandContext, item) -> None:
+    item.status = "live"
+    item.actual_start = ctx.now
+    item.actual_end = None
+    ctx.event.current_item_id = item.id
+    ctx.emit("item.started", item_state(item))
+
+
+def _end(ctx: CommandContext, item) -> None:
+    item.status = "done"
+    item.actual_end = ctx.now
+    if ctx.event.current_item_id == item.id:
+        ctx.event.current_item_id = None
+    ctx.emit("item.ended", item_state(item))
+
+
+@command("start_event")
+def start_event(ctx: CommandContext) -> None:
+    """Scheduled -> live: ``event.started``, then ``item.started`` for the first upcoming item."""
+    if ctx.event.status != "scheduled":
+        ctx.refuse(_("The event has already started."), code="event_started")
+    ctx.event.status = "live"
+    ctx.event.started_at = ctx.now
+    ctx.emit("event.started", event_state(ctx.event))
+    first = next((item for item in ctx.event.items if item.status == "upcoming"), None)
+    if first is not None:
+        _start(ctx, first)
+
+
+@command("start_item")
+def start_item(ctx: CommandContext) -> None:
+    """``item.ended`` for the live item (if any), then ``item.started`` for ``item_id``."""
+    item_id = integer_argument(ctx.args, "item_id")
+    _require_live_event(ctx)
+    item = next((item for item in ctx.event.items if item.id == item_id), None)
+    if item is None:
+        ctx.refuse(_("This event has no item %(id)s.", id=item_id), code="unknown_item")
+    if item.status == "done":
+        ctx.refuse(_("“%(title)s” is over already.", title=_title(ctx, item)), code="item_done")
+    if item.status == "live":
+        ctx.refuse(_("“%(title)s” is live already.", title=_title(ctx, item)), code="item_live")
+    live = _live_item(ctx)
+    if live is not None:
+        _end(ctx, live)
+    _start(ctx, item)
+
+
+@command("next_item")
+def next_item(ctx: CommandContext) -> None:
+    """``item.ended`` for the live item, then ``item.started`` for the next upcoming one."""
+    _require_live_event(ctx)
+    live = _live_item(ctx)
+    upcoming = [item for item in ctx.event.items if item.status == "upcoming"]
+    if live is None and not upcoming:
+        ctx.refuse(_("There is no next item: every item is over."), code="nothing_upcoming")
+    following = None
+    if live is not None:
+        following = next((item for item in upcoming if item.position > live.position), None)
+        _end(ctx, live)
+    following = following or (upcoming[0] if upcoming else None)
+    if following is not None:
+        _start(ctx, following)
+
+
+@command("end_event")
+def end_event(ctx: CommandContext) -> None:
+    """Live -> ended: ``item.ended`` for the live item (if any), then ``event.ended``."""
+    _require_live_event(ctx)
+    live = _live_item(ctx)
+    if live is not None:
+        _end(ctx, live)
+    ctx.event.status = "ended"
+    ctx.event.ended_at = ctx.now
+    ctx.emit("event.ended", event_state(ctx.event))
+
+
+@command("shift_schedule")
+def shift_schedule(ctx: CommandContext) -> None:
+    """Move the planned times of every item not yet started: ``schedule.shifted``."""
+    minutes = integer_argument(ctx.args, "minutes", SHIFT_MIN_MINUTES, SHIFT_MAX_MINUTES)
+    if minutes == 0:
+        ctx.refuse(_("Shift the schedule by at least one minute."), code="zero_shift")
+    upcoming = [item for item in ctx.event.items if item.status == "upcoming"]
+    if not upcoming:
+        ctx.refuse(_("Nothing is left to shift: every item has started."), code="nothing_to_shift")
+    delta = timedelta(minutes=minutes)
+    for item in upcoming:
+        item.planned_start += delta
+        item.planned_end += delta
+    ctx.emit("schedule.shifted", {"minutes": minutes, "items": [item_state(i) for i in upcoming]})
+
+
+@command("announce")
+def announce(ctx: CommandContext) -> None:
+    """Show ``text`` (per language) to everybody: ``announcement.shown`` ``{text, at}``."""
+    text = translated_argument(ctx.args, "text", list(ctx.event.languages))
+    ctx.event.announcement = {"text": text, "at": iso(ctx.now)}
+    ctx.emit("announcement.shown", ctx.event.announcement)
+
+
+@command("clear_announcement")
+def clear_announcement(ctx: CommandContext) -> None:
+    """Take the announcement down: ``announcement.cleared`` ``{}``."""
+    if ctx.event.announcement is None:
+        ctx.refuse(_("There is no announcement to clear."), code="no_announcement")
+    ctx.event.announcement = None
+    ctx.emit("announcement.cleared", {})

@@ -1,0 +1,231 @@
+"""The one place that emits live state: room names, message names, order, and fan-out.
+
+Every update reaches attendees through :func:`relay`: it applies the update to this process's
+cached snapshot and emits it to the event's room, under the cache lock, strictly in ``seq``
+order. A gap (an update that overtook an earlier one from another process) is filled from the
+database first, where the earlier update is already committed.
+
+One process (no message queue): the command service calls :func:`publish_updates` after its
+commit, which relays directly. Several processes (``socketio.message_queue`` is a Redis URL):
+``publish_updates`` relays locally and posts the updates on the Redis channel
+``conference:live:<database digest>``; every process runs :func:`listen`, which relays what
+arrives. So each process emits only to its own clients (``ignore_queue``) and keeps its own
+cache current from the same stream that feeds its clients: a client never receives an update
+that its process's cache has not applied, and a snapshot is never behind the room it joins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+import time
+
+from flask import current_app
+
+from conference.extensions import socketio
+from conference.live.snapshot import LiveCache
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = "snapshot"
+UPDATE = "update"
+PRESENCE = "presence"
+NAMESPACE = "/"
+
+
+def room_for(slug: str) -> str:
+    """The Socket.IO room of everyone following the event ``slug``."""
+    return f"event:{slug}"
+
+
+class LiveHub:
+    """Per application: the snapshot cache, presence, the Redis channel, the publish order."""
+
+    def __init__(self, app) -> None:
+        from conference.live.presence import Presence
+
+        settings = app.config["SETTINGS"]["socketio"]
+        self.queue_url: str | None = settings["message_queue"] or None
+        # Pub/sub channels are shared by all Redis databases: name ours after the database the
+        # processes share, so two deployments (or two test runs) on one Redis never mix.
+        digest = hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
+        self.channel = f"conference:live:{digest}"
+        self.cache = LiveCache()
+        self.presence = Presence(self, digest, float(settings["presence_interval"]))
+        self.redis = None
+        if self.queue_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(self.queue_url, health_check_interval=30)
+        self._order_locks: dict[str, threading.Lock] = {}
+        self._order_guard = threading.Lock()
+
+    @contextlib.contextmanager
+    def event_order(self, slug: str):
+        """Hold the event's command order in this process: commit and publish come in turn."""
+        with self._order_guard:
+            lock = self._order_locks.setdefault(slug, threading.Lock())
+        with lock:
+            yield
+
+
+def live_hub(app=None) -> LiveHub:
+    return (app or current_app).extensions["live"]
+
+
+def publish_updates(slug: str, messages: list[dict], hub: LiveHub | None = None) -> None:
+    """After a commit: deliver ``messages`` (in ``seq`` order) to every follower of ``slug``."""
+    hub = hub or live_hub()
+    relay(hub, slug, messages)
+    _post(hub, {"kind": "updates", "slug": slug, "updates": messages})
+
+
+def refresh_event(slug: str, hub: LiveHub | None = None) -> None:
+    """After a change outside the live log (an admin edit): every process reloads the event's
+    snapshot from the database and sends it to the event's room again."""
+    hub = hub or live_hub()
+    _refresh(hub, slug)
+    _post(hub, {"kind": "refresh", "slug": slug})
+
+
+def _post(hub: LiveHub, payload: dict) -> None:
+    if hub.redis is None:
+        return
+    import redis
+
+    try:
+        hub.redis.publish(hub.channel, json.dumps(payload, ensure_ascii=False))
+    except redis.RedisError:
+        # Committed already; other processes catch up at their next update (gap fill) or
+        # when their subscription comes back.
+        log.exception("could not post live updates of %s to Redis", slug_of(payload))
+
+
+def slug_of(payload: dict) -> str:
+    return str(payload.get("slug"))
+
+
+def relay(hub: LiveHub, slug: str, messages: list[dict]) -> None:
+    """Apply and emit updates this process has not relayed yet, in ``seq`` order."""
+    with hub.cache.lock:
+        entry = hub.cache.peek(slug)
+        if entry is None:
+            return  # nobody here follows the event: a connect will load it fresh
+        for message in messages:
+            if message["seq"] <= entry.seq:
+                continue
+            if message["seq"] > entry.seq + 1:
+                _deliver(hub, entry, hub.cache.missed_updates(entry))
+                if message["seq"] <= entry.seq:
+                    continue
+            _deliver(hub, entry, [message])
+
+
+def _deliver(hub: LiveHub, entry, messages: list[dict]) -> None:
+    for message in messages:
+        if message["seq"] <= entry.seq:
+            continue
+        try:
+            if message["seq"] != entry.seq + 1:
+                raise ValueError(f"seq {message['seq']} after {entry.seq}")
+            entry.apply(message)
+        except (KeyError, ValueError):
+            log.warning("rebuilding the snapshot of %s: cannot apply update", entry.slug)
+            _refresh(hub, entry.slug)
+            return
+        socketio.emit(UPDATE, message, to=room_for(entry.slug), ignore_queue=True)
+
+
+def _refresh(hub: LiveHub, slug: str) -> None:
+    with hub.cache.lock:
+        if hub.cache.peek(slug) is None:
+            return
+        entry = hub.cache.reload(slug)
+        if entry is not None:
+            socketio.emit(SNAPSHOT, entry.snapshot, to=room_for(slug), ignore_queue=True)
+
+
+def catch_up(hub: LiveHub) -> None:
+    """Relay whatever was committed while this process was not listening (every cached event)."""
+    for slug in hub.cache.slugs():
+        with hub.cache.lock:
+            entry = hub.cache.peek(slug)
+            if entry is not None:
+                _deliver(hub, entry, hub.cache.missed_updates(entry))
+
+
+def follow(hub: LiveHub, sid: str, slug: str) -> bool:
+    """Put the client ``sid`` in the event's room and send it the snapshot; False: no event.
+
+    Join and snapshot happen under the cache lock, so the client's first update is exactly the
+    one after its snapshot (or a duplicate it ignores), never a later one.
+    """
+    entry = hub.cache.get(slug)
+    if entry is None:
+        return False
+    with hub.cache.lock:
+        entry = hub.cache.peek(slug) or entry
+        socketio.server.enter_room(sid, room_for(slug), namespace=NAMESPACE)
+        socketio.emit(SNAPSHOT, entry.snapshot, to=sid, ignore_queue=True)
+    return True
+
+
+def resync_answer(hub: LiveHub, slug: str, since) -> dict:
+    """The ``resync`` acknowledgement: the updates after ``since``, or a snapshot."""
+    entry = hub.cache.get(slug)
+    if entry is None:
+        return {"snapshot": None}
+    with hub.cache.lock:
+        entry = hub.cache.peek(slug) or entry
+        valid = isinstance(since, int) and not isinstance(since, bool) and since >= 0
+        updates = entry.updates_after(since) if valid else None
+        if updates is None:
+            return {"snapshot": entry.snapshot}
+        return {"updates": updates}
+
+
+def emit_presence(slug: str, online: int) -> None:
+    """``presence`` ``{online}`` to this process's followers of the event."""
+    socketio.emit(PRESENCE, {"online": online}, to=room_for(slug), ignore_queue=True)
+
+
+def listen(app, stop: threading.Event | None = None) -> None:
+    """Relay the updates other processes post on the Redis channel, until ``stop`` is set.
+
+    On every (re)subscription it first catches up from the database, so a Redis outage costs
+    latency, never an update.
+    """
+    hub = live_hub(app)
+    import redis
+
+    while stop is None or not stop.is_set():
+        pubsub = hub.redis.pubsub()
+        try:
+            pubsub.subscribe(hub.channel)
+            while stop is None or not stop.is_set():
+                message = pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
+                if message["type"] == "subscribe":
+                    catch_up(hub)
+                elif message["type"] == "message":
+                    _handle_posted(hub, json.loads(message["data"]))
+        except (redis.RedisError, OSError):
+            log.warning("live channel lost; subscribing again in 1 s", exc_info=True)
+            time.sleep(1.0)
+        except Exception:
+            log.exception("live channel: unexpected error; subscribing again in 1 s")
+            time.sleep(1.0)
+        finally:
+            with contextlib.suppress(Exception):
+                pubsub.close()
+
+
+def _handle_posted(hub: LiveHub, payload: dict) -> None:
+    if payload.get("kind") == "updates":
+        relay(hub, payload["slug"], payload["updates"])
+    elif payload.get("kind") == "refresh":
+        _refresh(hub, payload["slug"])

@@ -1,0 +1,160 @@
+"""The live shapes of PROTOCOL.md (snapshot parts, update data) and the parsing of command bodies.
+
+Serialisers here read only live, attendee-visible state: the event's status, the items' times,
+the contests' vote status. Nothing secret (winners, scores, tallies) is ever read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from conference.db import iso
+from conference.errors import Invalid
+
+COMMAND_ID_MAX = 64
+ANNOUNCEMENT_MAX_CHARS = 1000
+
+
+def event_state(event) -> dict:
+    """The snapshot's ``event`` object (also the data of ``event.started``/``event.ended``)."""
+    return {
+        "slug": event.slug,
+        "status": event.status,
+        "started_at": iso(event.started_at),
+        "ended_at": iso(event.ended_at),
+    }
+
+
+def item_state(item) -> dict:
+    """An item as in the snapshot's ``items`` (also the data of ``item.started``/``item.ended``)."""
+    return {
+        "id": item.id,
+        "status": item.status,
+        "planned_start": iso(item.planned_start),
+        "planned_end": iso(item.planned_end),
+        "actual_start": iso(item.actual_start),
+        "actual_end": iso(item.actual_end),
+    }
+
+
+def vote_state(contest) -> dict:
+    """A contest's vote as in the snapshot's ``votes`` (also ``vote.opened``/``vote.closed``)."""
+    return {"contest_id": contest.id, "status": contest.vote_status}
+
+
+@dataclass
+class CommandRequest:
+    """A parsed command body: its type, its own arguments and the optional guards."""
+
+    type: str
+    args: dict = field(default_factory=dict)
+    expected_seq: int | None = None
+    command_id: str | None = None
+
+
+def is_integer(value) -> bool:
+    """A JSON whole number (``true`` is not one, although Python thinks so)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_command(body) -> CommandRequest:
+    """Split a command body into type, arguments, ``expected_seq`` and ``command_id`` (or 422)."""
+    if not isinstance(body, dict):
+        raise Invalid(_("The request body must be a JSON object."), code="bad_body")
+    command_type = body.get("type")
+    if not isinstance(command_type, str) or not command_type:
+        raise Invalid(_("Say which command to run in the field “type”."), code="missing_type")
+    expected_seq = body.get("expected_seq")
+    if expected_seq is not None and (not is_integer(expected_seq) or expected_seq < 0):
+        raise Invalid(_("expected_seq must be a whole number."), code="bad_expected_seq")
+    command_id = body.get("command_id")
+    if command_id is not None and (
+        not isinstance(command_id, str) or not 0 < len(command_id) <= COMMAND_ID_MAX
+    ):
+        raise Invalid(
+            ngettext(
+                "command_id must be a text of 1 to %(num)s character.",
+                "command_id must be a text of 1 to %(num)s characters.",
+                COMMAND_ID_MAX,
+            ),
+            code="bad_command_id",
+        )
+    args = {k: v for k, v in body.items() if k not in ("type", "expected_seq", "command_id")}
+    return CommandRequest(command_type, args, expected_seq, command_id)
+
+
+def integer_argument(args: dict, name: str, low: int | None = None, high: int | None = None):
+    """The whole-number argument ``name``, within ``low``..``high`` when given (or 422)."""
+    if args.get(name) is None:
+        raise Invalid(
+            _("The argument %(name)s is missing.", name=name), code="missing_argument", field=name
+        )
+    value = args[name]
+    if not is_integer(value):
+        raise Invalid(
+            _("The argument %(name)s must be a whole number.", name=name),
+            code="bad_argument",
+            field=name,
+        )
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise Invalid(
+            _(
+                "The argument %(name)s must be between %(low)s and %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            ),
+            code="bad_argument",
+            field=name,
+        )
+    return value
+
+
+def translated_argument(args: dict, name: str, languages: list[str]) -> dict[str, str]:
+    """Text per language, ``{"lv": "…", "en": "…"}``, in the event's languages (or 422).
+
+    Surrounding space is trimmed and empty translations are dropped (a missing translation is
+    absent, never ``""``); at least one must remain.
+    """
+    value = args.get(name)
+    if value is None:
+        raise Invalid(
+            _("The argument %(name)s is missing.", name=name), code="missing_argument", field=name
+        )
+    if not isinstance(value, dict) or not all(isinstance(t, str) for t in value.values()):
+        raise Invalid(
+            _(
+                'The argument %(name)s must be text per language, e.g. {"lv": "…", "en": "…"}.',
+                name=name,
+            ),
+            code="bad_argument",
+            field=name,
+        )
+    unknown = sorted(lang for lang in value if lang not in languages)
+    if unknown:
+        raise Invalid(
+            _(
+                "The event has no language %(lang)s; its languages are %(languages)s.",
+                lang=", ".join(unknown),
+                languages=", ".join(languages),
+            ),
+            code="bad_language",
+            field=name,
+        )
+    texts = {lang: text.strip() for lang, text in value.items() if text.strip()}
+    if not texts:
+        raise Invalid(_("The text is empty."), code="empty_text", field=name)
+    if any(len(text) > ANNOUNCEMENT_MAX_CHARS for text in texts.values()):
+        raise Invalid(
+            ngettext(
+                "The text is too long: at most %(num)s character.",
+                "The text is too long: at most %(num)s characters.",
+                ANNOUNCEMENT_MAX_CHARS,
+            ),
+            code="text_too_long",
+            field=name,
+        )
+    return texts
