@@ -1,1 +1,34 @@
-"""Partner video greetings: uploads, processing into browser-playable video, review, playlist."""
+"""Partner video greetings: invites, tus uploads, processing into browser-playable video,
+moderation, serving, and the play_greeting / stop_greeting commands.
+
+Modules: :mod:`.invites` (upload links), :mod:`.tus` + :mod:`.uploads` (resumable uploads),
+:mod:`.tasks` + :mod:`.worker` (the Huey queue), :mod:`.processing` (calls :mod:`.media`),
+:mod:`.review` (moderation, playlist), :mod:`.serving` (files), :mod:`.api` (JSON),
+:mod:`.views` (partner and moderator pages), :mod:`.commands` (live commands).
+"""
+
+
+def init_app(app) -> None:
+    from conference.greetings import api, serving, tus, views
+    from conference.greetings.settings import load_settings
+    from conference.greetings.tasks import build_queue
+    from conference.greetings.worker import start_embedded_worker
+    from conference.server import on_serve
+
+    load_settings(app)
+    build_queue(app)
+    app.register_blueprint(tus.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(serving.bp)
+    app.register_blueprint(views.bp)
+    on_serve(app, start_embedded_worker)
+    _register_commands(app)
+
+
+def _register_commands(app) -> None:
+    """play_greeting / stop_greeting join the live command service once it offers a registry."""
+    try:
+        from conference.greetings import commands
+    except ImportError:
+        return
+    commands.register(app)

@@ -33,6 +33,7 @@ class Invite(Base):
     max_uploads: Mapped[int] = mapped_column(default=5)
     max_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=5 * 1024**3)
 
+    event: Mapped[Event] = relationship()  # noqa: F821
     organisation: Mapped[Organisation] = relationship()  # noqa: F821
     greetings: Mapped[list[Greeting]] = relationship(back_populates="invite")
 
@@ -72,3 +73,9 @@ class Greeting(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     invite: Mapped[Invite | None] = relationship(back_populates="greetings")
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
+
+    @property
+    def is_public(self) -> bool:
+        """Approved and ready: what attendees may see and the screens may play."""
+        return self.status == "ready" and self.review == "approved"

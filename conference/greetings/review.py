@@ -1,0 +1,115 @@
+"""Moderation: approving or rejecting greetings, and the order of the greetings playlist.
+
+The playlist is the event's approved, ready greetings in ``position`` order; the moderator
+plays them during the agenda's greetings item. A greeting joins the end when approved.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from conference.db import db
+from conference.errors import Invalid, NotFound
+from conference.events.models import Event
+from conference.greetings.models import Greeting
+from conference.users.models import User
+
+DECISIONS = ("approve", "reject")
+MAX_REASON_CHARS = 1000
+
+
+def get_greeting(greeting_id: int, event: Event | None = None) -> Greeting:
+    """The greeting with ``greeting_id`` (of ``event``, when given); 404 otherwise."""
+    greeting = db.session.get(Greeting, greeting_id)
+    if greeting is None or (event is not None and greeting.event_id != event.id):
+        raise NotFound(_("There is no greeting %(id)s.", id=greeting_id), code="greeting_not_found")
+    return greeting
+
+
+def review_greeting(
+    greeting: Greeting, decision: str, reason: str | None, reviewer: User
+) -> Greeting:
+    """Approve (only a ``ready`` greeting) or reject (a reason is required). Commits.
+
+    Approving puts the greeting at the end of the playlist; rejecting takes it out. The
+    reason is shown to the partner on their page. 422 for anything else.
+    """
+    reason = (reason or "").strip() or None
+    if decision not in DECISIONS:
+        raise Invalid(_('The decision must be "approve" or "reject".'), code="invalid_decision")
+    if reason is not None and len(reason) > MAX_REASON_CHARS:
+        raise Invalid(
+            _("The reason is too long: at most %(count)s characters.", count=MAX_REASON_CHARS),
+            code="reason_too_long",
+        )
+    if decision == "reject":
+        if reason is None:
+            raise Invalid(
+                _("Please give a reason: the partner will read it."), code="reason_required"
+            )
+        greeting.review, greeting.review_reason = "rejected", reason
+    else:
+        if greeting.status != "ready":
+            raise Invalid(
+                _("Only a processed, ready greeting can be approved."), code="greeting_not_ready"
+            )
+        if greeting.review != "approved":
+            greeting.position = _last_position(greeting.event_id) + 1
+        greeting.review, greeting.review_reason = "approved", reason
+    db.session.commit()
+    return greeting
+
+
+def playlist(event: Event) -> list[Greeting]:
+    """The approved, ready greetings of the event, in playing order."""
+    return list(
+        db.session.scalars(
+            sa.select(Greeting)
+            .where(
+                Greeting.event_id == event.id,
+                Greeting.status == "ready",
+                Greeting.review == "approved",
+            )
+            .order_by(Greeting.position, Greeting.id)
+        )
+    )
+
+
+def all_greetings(event: Event) -> list[Greeting]:
+    """Every greeting of the event: the playlist first, then the rest, newest first."""
+    listed = playlist(event)
+    listed_ids = {greeting.id for greeting in listed}
+    others = db.session.scalars(
+        sa.select(Greeting)
+        .where(Greeting.event_id == event.id)
+        .order_by(Greeting.created_at.desc(), Greeting.id.desc())
+    )
+    return listed + [greeting for greeting in others if greeting.id not in listed_ids]
+
+
+def move_in_playlist(greeting: Greeting, direction: str) -> None:
+    """Move an approved greeting one place ``up`` or ``down`` the playlist. Commits.
+
+    Positions are renumbered 1..n on the way, so gaps and ties from earlier data vanish.
+    """
+    if direction not in ("up", "down"):
+        raise Invalid(_('The direction must be "up" or "down".'), code="invalid_direction")
+    order = playlist(db.session.get(Event, greeting.event_id))
+    if greeting not in order:
+        raise Invalid(_("Only approved greetings are in the playlist."), code="not_in_playlist")
+    index = order.index(greeting)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    for position, item in enumerate(order, start=1):
+        item.position = position
+    db.session.commit()
+
+
+def _last_position(event_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Greeting.position), 0)).where(
+            Greeting.event_id == event_id, Greeting.review == "approved"
+        )
+    )

@@ -1,0 +1,213 @@
+"""The tus 1.0.0 endpoint of a partner's invite: core, creation, termination, expiration.
+
+``/api/v1/invites/<token>/uploads`` takes ``OPTIONS`` (discovery) and ``POST`` (creation);
+``/api/v1/invites/<token>/uploads/<key>`` takes ``HEAD``, ``PATCH`` and ``DELETE``. The invite
+token is the credential, so CSRF does not apply. Errors are the protocol's JSON bodies in the
+request's language (``?lang=`` or ``Accept-Language``); every answer carries ``Tus-Resumable``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import PurePosixPath
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask_babel import gettext as _
+from werkzeug.http import http_date
+
+from conference.errors import ServiceError, error_body
+from conference.extensions import csrf
+from conference.greetings import uploads
+from conference.greetings.invites import find_invite
+from conference.greetings.settings import setting
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,termination,expiration"
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+
+bp = Blueprint("greetings_tus", __name__, url_prefix="/api/v1/invites/<token>/uploads")
+csrf.exempt(bp)
+
+
+class BadTusRequest(ServiceError):
+    status = 400
+    code = "bad_tus_request"
+
+
+@bp.before_request
+def require_tus_version():
+    """412 for any tus version but 1.0.0 (OPTIONS, the discovery, needs none)."""
+    if request.method == "OPTIONS" or request.headers.get("Tus-Resumable") == TUS_VERSION:
+        return None
+    response = jsonify(
+        error_body(
+            "unsupported_version",
+            _(
+                "This server speaks tus %(version)s; please update the upload program.",
+                version=TUS_VERSION,
+            ),
+        )
+    )
+    response.status_code = 412
+    return response
+
+
+@bp.after_request
+def add_tus_headers(response: Response) -> Response:
+    response.headers["Tus-Resumable"] = TUS_VERSION
+    if response.status_code == 412 or request.method == "OPTIONS":
+        response.headers["Tus-Version"] = TUS_VERSION
+    return response
+
+
+@bp.route("", methods=["OPTIONS"])
+@bp.route("/<key>", methods=["OPTIONS"])
+def discover(token: str, key: str | None = None):
+    """What this server supports: version, extensions, the largest upload."""
+    find_invite(token)
+    response = Response(status=204)
+    response.headers["Tus-Extension"] = TUS_EXTENSIONS
+    response.headers["Tus-Max-Size"] = str(setting("max_upload_bytes"))
+    return response
+
+
+@bp.route("", methods=["POST"])
+def create(token: str):
+    """Creation: ``Upload-Length`` and optional ``Upload-Metadata`` (filename, title, message,
+    replaces) -> 201 with the upload's ``Location``. Nothing is stored when refused."""
+    invite = find_invite(token)
+    if "Upload-Defer-Length" in request.headers:
+        raise BadTusRequest(
+            _("Please declare the file's size (Upload-Length) when the upload starts."),
+            code="length_required",
+        )
+    length = _non_negative_int("Upload-Length")
+    metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+    new = uploads.NewUpload(
+        length=length,
+        filename=safe_filename(metadata.get("filename") or metadata.get("name")),
+        title=metadata.get("title", uploads.UNSET),
+        message=metadata.get("message", uploads.UNSET),
+        replaces=_replaces(metadata.get("replaces")),
+    )
+    greeting = uploads.start_upload(invite, new)
+    response = Response(status=201)
+    response.headers["Location"] = upload_url(token, greeting.upload_key)
+    response.headers["Upload-Expires"] = http_date(greeting.upload_expires_at)
+    response.headers["Upload-Offset"] = "0"
+    return response
+
+
+@bp.route("/<key>", methods=["HEAD"])
+def status(token: str, key: str):
+    """Core: how many bytes arrived (``Upload-Offset``), never cached."""
+    greeting = uploads.find_upload(find_invite(token), key)
+    response = Response(status=200)
+    response.headers["Upload-Offset"] = str(uploads.received_bytes(greeting))
+    response.headers["Upload-Length"] = str(greeting.upload_length)
+    response.headers["Cache-Control"] = "no-store"
+    if greeting.status == "uploading":
+        response.headers["Upload-Expires"] = http_date(greeting.upload_expires_at)
+    metadata = encode_metadata(
+        {"filename": greeting.upload_filename, "title": greeting.title, "message": greeting.message}
+    )
+    if metadata:
+        response.headers["Upload-Metadata"] = metadata
+    return response
+
+
+@bp.route("/<key>", methods=["PATCH"])
+def append(token: str, key: str):
+    """Core: the body's bytes at ``Upload-Offset`` -> 204 with the new offset."""
+    invite = find_invite(token)
+    if request.mimetype != OFFSET_CONTENT_TYPE:
+        raise ServiceError(
+            _("The upload must be sent as %(type)s.", type=OFFSET_CONTENT_TYPE),
+            code="unsupported_media_type",
+            status=415,
+        )
+    offset = _non_negative_int("Upload-Offset")
+    greeting = uploads.append_bytes(
+        invite, key, offset=offset, content_length=request.content_length, stream=request.stream
+    )
+    response = Response(status=204)
+    response.headers["Upload-Offset"] = str(greeting.upload_offset)
+    if greeting.status == "uploading":
+        response.headers["Upload-Expires"] = http_date(greeting.upload_expires_at)
+    return response
+
+
+@bp.route("/<key>", methods=["DELETE"])
+def terminate(token: str, key: str):
+    """Termination: the upload and its greeting are withdrawn -> 204."""
+    uploads.terminate_upload(find_invite(token), key)
+    return Response(status=204)
+
+
+def upload_url(token: str, key: str) -> str:
+    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages."""
+    extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
+    return url_for("greetings_tus.status", token=token, key=key, _external=True, **extra)
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """``Upload-Metadata``: comma-separated ``key base64value`` pairs (the value may be absent)."""
+    metadata: dict[str, str] = {}
+    if not header.strip():
+        return metadata
+    for pair in header.split(","):
+        parts = pair.strip().split(" ")
+        if not parts[0] or len(parts) > 2 or parts[0] in metadata:
+            raise _bad_metadata()
+        value = ""
+        if len(parts) == 2:
+            try:
+                value = base64.b64decode(parts[1], validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                raise _bad_metadata() from None
+        metadata[parts[0]] = value
+    return metadata
+
+
+def encode_metadata(values: dict[str, str | None]) -> str:
+    return ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in values.items()
+        if value
+    )
+
+
+def safe_filename(name: str | None) -> str | None:
+    """Only the base name, without folders or control characters; it is only ever shown."""
+    if not name:
+        return None
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if base in ("", ".", ".."):
+        return None
+    return base[-255:]
+
+
+def _replaces(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise _bad_metadata()
+    return int(value)
+
+
+def _non_negative_int(header: str) -> int:
+    raw = request.headers.get(header, "")
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadTusRequest(
+            _("The header %(header)s must be a whole number of bytes.", header=header),
+            code="bad_header",
+        )
+    return int(raw)
+
+
+def _bad_metadata() -> BadTusRequest:
+    return BadTusRequest(
+        _("The upload's description (Upload-Metadata) cannot be read."), code="bad_metadata"
+    )

@@ -1,0 +1,337 @@
+"""The tus uploads of a partner: start (or replace), receive bytes, terminate, expire.
+
+The tus protocol itself (headers, status codes) is in :mod:`.tus`; this module owns the
+state of an upload. The file on disk is the truth for how many bytes arrived (a crash
+between writing and committing loses nothing); ``Greeting.upload_offset`` follows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from werkzeug.exceptions import ClientDisconnected
+
+from conference.db import db, utcnow
+from conference.errors import Conflict, NotFound, ServiceError
+from conference.greetings import storage
+from conference.greetings.errors import (
+    TooLarge,
+    check_message,
+    check_title,
+    empty_file_error,
+    format_size,
+)
+from conference.greetings.invites import invite_usage
+from conference.greetings.models import Greeting, Invite
+from conference.greetings.removal import purge_expired_uploads, remove_greeting
+from conference.greetings.settings import setting
+
+log = logging.getLogger(__name__)
+
+READ_SIZE = 256 * 1024
+UNSET = object()
+
+
+@dataclass
+class NewUpload:
+    """What a partner declares when an upload starts (``UNSET``: not sent at all)."""
+
+    length: int
+    filename: str | None = None
+    title: object = UNSET
+    message: object = UNSET
+    replaces: int | None = None
+
+
+def start_upload(invite: Invite, new: NewUpload) -> Greeting:
+    """Create an upload (a greeting in state ``uploading``), or restart one being replaced.
+
+    Refuses, before anything is stored: an empty file (400), a length over
+    ``max_upload_bytes`` (413), an invite whose quota of greetings (403) or bytes (413) would
+    be exceeded, a replacement of an approved or processing greeting (409). Replacing keeps
+    the greeting's id and deletes its earlier files; title and message stay unless sent
+    again. Also purges expired uploads first. Commits.
+    """
+    purge_expired_uploads()
+    if new.length == 0:
+        raise empty_file_error()
+    limit = setting("max_upload_bytes")
+    if new.length > limit:
+        raise TooLarge(
+            _(
+                "The file is %(size)s; the largest accepted is %(limit)s.",
+                size=format_size(new.length),
+                limit=format_size(limit),
+            ),
+            code="file_too_large",
+        )
+    title = check_title(new.title) if new.title is not UNSET else UNSET
+    message = check_message(new.message) if new.message is not UNSET else UNSET
+    replaced = _replaceable(invite, new.replaces) if new.replaces is not None else None
+    _check_quota(invite, new.length, replaced)
+
+    key = storage.new_key()
+    storage.create_upload_file(key)
+    expires = _next_expiry()
+    old_files: tuple = ()
+    try:
+        if replaced is None:
+            greeting = Greeting(
+                event_id=invite.event_id,
+                organisation_id=invite.organisation_id,
+                invite_id=invite.id,
+            )
+            db.session.add(greeting)
+        else:
+            greeting = replaced
+            old_files = (greeting.upload_key, greeting.video_file, greeting.poster_file)
+            greeting.review, greeting.review_reason = "pending", None
+            greeting.failure_code = greeting.failure_params = None
+            greeting.video_file = greeting.poster_file = greeting.duration_s = None
+        if title is not UNSET:
+            greeting.title = title
+        if message is not UNSET:
+            greeting.message = message
+        greeting.status = "uploading"
+        greeting.upload_key = key
+        greeting.upload_length = new.length
+        greeting.upload_offset = 0
+        greeting.upload_filename = new.filename
+        greeting.upload_expires_at = expires
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.remove_upload(key)
+        raise
+    if old_files:
+        storage.remove_upload(old_files[0])
+        storage.remove_published(*old_files[1:])
+    return greeting
+
+
+def find_upload(invite: Invite, key: str) -> Greeting:
+    """The invite's greeting whose current upload is ``key``.
+
+    404 ``upload_not_found`` for an unknown, replaced or terminated upload; an unfinished
+    upload past its expiry is purged on the spot and answered 410 ``upload_expired``.
+    """
+    greeting = None
+    if storage.KEY_PATTERN.fullmatch(key):
+        greeting = db.session.scalar(
+            sa.select(Greeting).where(Greeting.upload_key == key, Greeting.invite_id == invite.id)
+        )
+    if greeting is None:
+        raise NotFound(_("There is no such upload. Please start again."), code="upload_not_found")
+    if greeting.status == "uploading" and greeting.upload_expires_at <= utcnow():
+        try:
+            remove_greeting(greeting)
+        except storage.UploadBusy:
+            raise _busy() from None
+        db.session.commit()
+        raise ServiceError(
+            _("This unfinished upload has expired. Please upload the file again."),
+            code="upload_expired",
+            status=410,
+        )
+    return greeting
+
+
+def received_bytes(greeting: Greeting) -> int:
+    """Bytes received so far: the upload file's size while uploading, then the full length."""
+    if greeting.status != "uploading":
+        return greeting.upload_offset
+    try:
+        return min(storage.upload_path(greeting.upload_key).stat().st_size, greeting.upload_length)
+    except FileNotFoundError:
+        return greeting.upload_offset
+
+
+def append_bytes(
+    invite: Invite, key: str, *, offset: int, content_length: int | None, stream
+) -> Greeting:
+    """Write the body of a tus PATCH at ``offset``; start processing after the last byte.
+
+    Refuses: a finished upload (409 ``upload_complete``), a wrong offset (409
+    ``offset_mismatch``), more bytes than declared (413 ``too_many_bytes``, checked from
+    Content-Length before reading and again while reading; nothing is kept of such a
+    request), a second writer at the same time (423 ``upload_busy``). Bytes of a body cut
+    short by the network are kept so the client can resume after them. Commits, and
+    enqueues ``process_greeting`` once the upload is complete.
+    """
+    greeting = find_upload(invite, key)
+    if greeting.status != "uploading":
+        if offset == greeting.upload_length and not content_length:
+            return greeting
+        raise Conflict(
+            _("This upload is already complete; nothing more can be added to it."),
+            code="upload_complete",
+        )
+    # No transaction stays open while the body streams in (minutes, for a large file).
+    db.session.commit()
+    try:
+        with storage.locked_upload(key) as handle:
+            if os.fstat(handle.fileno()).st_nlink == 0:
+                raise FileNotFoundError(key)
+            start = os.fstat(handle.fileno()).st_size
+            if offset != start:
+                raise Conflict(
+                    _(
+                        "The upload continues at byte %(expected)s, not %(offset)s.",
+                        expected=start,
+                        offset=offset,
+                    ),
+                    code="offset_mismatch",
+                    expected_offset=start,
+                )
+            remaining = greeting.upload_length - start
+            if content_length is not None and content_length > remaining:
+                raise _too_many_bytes()
+            handle.seek(start)
+            written, overflow = _receive(stream, handle, remaining)
+            if overflow:
+                handle.truncate(start)
+                raise _too_many_bytes()
+            handle.flush()
+            received = start + written
+    except storage.UploadBusy:
+        raise _busy() from None
+    except FileNotFoundError:
+        raise NotFound(
+            _("There is no such upload. Please start again."), code="upload_not_found"
+        ) from None
+    return _record_progress(greeting, key, received)
+
+
+def terminate_upload(invite: Invite, key: str) -> None:
+    """Withdraw an upload (tus termination): its files and its greeting are deleted.
+
+    Allowed until the greeting is approved; not while it is being processed (409). Commits.
+    """
+    greeting = find_upload(invite, key)
+    if greeting.review == "approved":
+        raise Conflict(
+            _("This greeting is already approved. Please ask the organisers to remove it."),
+            code="greeting_approved",
+        )
+    if greeting.status == "processing":
+        raise Conflict(
+            _("This video is being processed. Please wait until it is finished."),
+            code="greeting_processing",
+        )
+    try:
+        remove_greeting(greeting)
+    except storage.UploadBusy:
+        raise _busy() from None
+    db.session.commit()
+
+
+def _replaceable(invite: Invite, greeting_id: int) -> Greeting:
+    greeting = db.session.get(Greeting, greeting_id)
+    if greeting is None or greeting.invite_id != invite.id:
+        raise NotFound(
+            _("There is no greeting %(id)s to replace.", id=greeting_id), code="greeting_not_found"
+        )
+    if greeting.review == "approved":
+        raise Conflict(
+            _("This greeting is already approved and can no longer be replaced."),
+            code="greeting_approved",
+        )
+    if greeting.status == "processing":
+        raise Conflict(
+            _("This video is being processed. Please wait until it is finished."),
+            code="greeting_processing",
+        )
+    if greeting.status == "uploading":
+        try:
+            with storage.locked_upload(greeting.upload_key):
+                pass
+        except storage.UploadBusy:
+            raise _busy() from None
+        except FileNotFoundError:
+            pass
+    return greeting
+
+
+def _check_quota(invite: Invite, length: int, replaced: Greeting | None) -> None:
+    count, total = invite_usage(invite)
+    if replaced is not None and replaced.status != "failed":
+        count -= 1
+        total -= replaced.upload_length or 0
+    if count + 1 > invite.max_uploads:
+        raise ServiceError(
+            _(
+                "This link accepts at most %(count)s videos; replace one of yours instead.",
+                count=invite.max_uploads,
+            ),
+            code="quota_exceeded",
+            status=403,
+        )
+    if total + length > invite.max_bytes:
+        raise TooLarge(
+            _(
+                "This file would exceed the link's total of %(limit)s (%(free)s left).",
+                limit=format_size(invite.max_bytes),
+                free=format_size(max(0, invite.max_bytes - total)),
+            ),
+            code="quota_exceeded",
+        )
+
+
+def _receive(stream, handle, limit: int) -> tuple[int, bool]:
+    """Copy the body into ``handle``; returns (bytes written, whether it went past ``limit``).
+
+    A body cut short by the network ends the copy quietly: what arrived is kept.
+    """
+    written = 0
+    while True:
+        try:
+            chunk = stream.read(min(READ_SIZE, limit - written + 1))
+        except (ClientDisconnected, OSError):
+            return written, False
+        if not chunk:
+            return written, False
+        if written + len(chunk) > limit:
+            return written, True
+        handle.write(chunk)
+        written += len(chunk)
+
+
+def _record_progress(greeting: Greeting, key: str, received: int) -> Greeting:
+    greeting = db.session.get(Greeting, greeting.id, populate_existing=True)
+    if greeting is None or greeting.upload_key != key:
+        raise NotFound(_("There is no such upload. Please start again."), code="upload_not_found")
+    greeting.upload_offset = received
+    greeting.upload_expires_at = _next_expiry()
+    complete = received == greeting.upload_length
+    if complete:
+        greeting.status = "processing"
+    db.session.commit()
+    if complete:
+        from conference.greetings.tasks import enqueue_processing
+
+        enqueue_processing(greeting)
+    return greeting
+
+
+def _next_expiry() -> datetime:
+    return utcnow() + timedelta(seconds=setting("upload_idle_lifetime_s"))
+
+
+def _too_many_bytes() -> ServiceError:
+    return TooLarge(
+        _("More bytes arrived than the upload declared. Please start the upload again."),
+        code="too_many_bytes",
+    )
+
+
+def _busy() -> ServiceError:
+    return ServiceError(
+        _("This upload is receiving data on another connection. Please try again shortly."),
+        code="upload_busy",
+        status=423,
+    )
