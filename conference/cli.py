@@ -137,6 +137,88 @@ def token_create(email: str, config_path: str | None) -> None:
     click.echo(secret)
 
 
+def _database_failure(exc: Exception) -> CommandFailed:
+    """One line for a database error in the middle of a command (e.g. a missing table)."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    return CommandFailed(
+        f"database error: {reason} (is the schema up to date? conference db upgrade)"
+    )
+
+
+def _read_text(path: str) -> str:
+    """The UTF-8 text of ``path`` (``-``: standard input), or a one-line failure."""
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise CommandFailed(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CommandFailed(f"{path} is not UTF-8 text (byte {exc.start})") from None
+
+
+@main.command("import")
+@click.argument("file")
+@click.option("--replace", is_flag=True, help="Update the existing event with the same slug.")
+@config_option
+def import_command(file: str, replace: bool, config_path: str | None) -> None:
+    """Import a whole event from the TOML FILE (format: docs/event-toml.md; - for stdin)."""
+    import sqlalchemy as sa
+
+    from conference.errors import ServiceError
+    from conference.events.exchange import import_event
+
+    text = _read_text(file)
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            event = import_event(text, replace=replace)
+        except ServiceError as exc:
+            raise CommandFailed(f"{file}: {exc.message}") from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+        entries = sum(len(contest.entries) for contest in event.contests)
+        click.echo(
+            f"{'replaced' if replace else 'imported'} {event.slug}: {len(event.items)} items, "
+            f"{len(event.organisations)} organisations, {len(event.people)} people, "
+            f"{len(event.projects)} projects, {len(event.contests)} contests, {entries} entries"
+        )
+
+
+@main.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
+@click.option("--without-winners", is_flag=True, help="Leave out the secret award winners.")
+@config_option
+def export_command(slug: str, output: str | None, without_winners: bool, config_path) -> None:
+    """Write the event SLUG as a TOML file (with its award winners unless told otherwise)."""
+    import sqlalchemy as sa
+
+    from conference.errors import ServiceError
+    from conference.events.exchange import export_event
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            text = export_event(slug, include_winners=not without_winners)
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+    data = text.encode("utf-8")
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise CommandFailed(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default from config: 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default from config: 5000).")

@@ -1,5 +1,85 @@
-"""JSON API of events: list, detail, and the schedule exports (iCalendar, frab/c3voc JSON)."""
+"""JSON API of events: list, detail, and the schedule exports (iCalendar, frab/c3voc JSON, XML).
 
-from flask import Blueprint
+Caching: the JSON answers change live (``shift_schedule`` moves planned times, ``status``
+turns to live), so they are ``no-cache`` with an ETag: clients revalidate every time and get a
+cheap 304 when nothing changed. Schedule files are polled by calendar and conference apps,
+which refresh rarely anyway; five minutes of staleness is fine for them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import get_locale
+
+from conference.db import db
+from conference.events import schedule_formats
+from conference.events.models import Event
+from conference.events.schemas import event_detail, event_summary
+from conference.events.services import get_event_or_404
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
+
+SCHEDULE_MAX_AGE = 300
+
+
+def fresh_json(payload) -> Response:
+    """JSON that clients must revalidate; answers 304 when their ETag still matches."""
+    response = jsonify(payload)
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def schedule_file(body: bytes | str, content_type: str, filename: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Cache-Control"] = f"public, max-age={SCHEDULE_MAX_AGE}"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def base_url() -> str:
+    """The public address for links in exports: ``server.public_url``, else this request's."""
+    return current_app.config.get("PUBLIC_URL") or request.url_root
+
+
+def language() -> str:
+    return str(get_locale())
+
+
+@bp.get("/events")
+def list_events():
+    """``[{slug, title, starts_at, ends_at, timezone, status}]``, earliest first."""
+    events = db.session.scalars(sa.select(Event).order_by(Event.starts_at, Event.id))
+    return fresh_json([event_summary(event) for event in events])
+
+
+@bp.get("/events/<slug>")
+def show_event(slug: str):
+    """The published event (PROTOCOL.md); 404 ``unknown_event``. Never any award winner."""
+    return fresh_json(event_detail(get_event_or_404(slug)))
+
+
+@bp.get("/events/<slug>/schedule.ics")
+def schedule_ics(slug: str):
+    """The agenda as iCalendar, titles in the request's language."""
+    event = get_event_or_404(slug)
+    body = schedule_formats.schedule_ics(event, language(), base_url())
+    return schedule_file(body, "text/calendar; charset=utf-8", f"{slug}.ics")
+
+
+@bp.get("/events/<slug>/schedule.json")
+def schedule_json(slug: str):
+    """The agenda in the frab / c3voc ``schedule.json`` format."""
+    event = get_event_or_404(slug)
+    document = schedule_formats.schedule_json(event, language(), base_url())
+    body = current_app.json.dumps(document)
+    return schedule_file(body, "application/json; charset=utf-8", f"{slug}-schedule.json")
+
+
+@bp.get("/events/<slug>/schedule.xml")
+def schedule_xml(slug: str):
+    """The agenda in frab's ``schedule.xml`` format."""
+    event = get_event_or_404(slug)
+    body = schedule_formats.schedule_xml(event, language(), base_url())
+    return schedule_file(body, "application/xml; charset=utf-8", f"{slug}-schedule.xml")

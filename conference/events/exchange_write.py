@@ -55,9 +55,24 @@ def write_event(spec: dict, replace: bool) -> Event:
             _("The event %(slug)s is live; replace it after it has ended.", slug=slug),
             code="event_live",
         )
+    # Keys derived for rows without one were made in the language the event had until now.
     language = event.default_language if event is not None else spec["event"]["default_language"]
+    # Rows are half-built while their collections are swapped: no flush until all is in place.
+    with db.session.no_autoflush:
+        event = write_parts(event, spec, language)
+        entries, awards = write_contests(event, spec["contests"], language)
+    db.session.flush()
+    if event.current_item_id not in {item.id for item in event.items}:
+        event.current_item_id = None
+    if spec["winners"] is not None:
+        write_winners(awards, entries, spec["winners"])
+    return event
+
+
+def write_parts(event: Event | None, spec: dict, language: str) -> Event:
+    """The event's own fields, organisations, people, projects and agenda items."""
     if event is None:
-        event = Event(slug=slug)
+        event = Event(slug=spec["event"]["slug"])
         db.session.add(event)
     for column in EVENT_COLUMNS:
         setattr(event, column, spec["event"][column])
@@ -87,12 +102,6 @@ def write_event(spec: dict, replace: bool) -> Event:
         item.organisations = [organisations[key] for key in data["organisations"]]
     event.items = list(items.values())
 
-    entries, awards = write_contests(event, spec["contests"], language)
-    db.session.flush()
-    if event.current_item_id not in {item.id for item in event.items}:
-        event.current_item_id = None
-    if spec["winners"] is not None:
-        write_winners(awards, entries, spec["winners"])
     return event
 
 
@@ -125,7 +134,7 @@ def write_contests(event: Event, specs: list[dict], language: str) -> tuple[dict
     entries, awards = {}, {}
     for contest, data in zip(contests.values(), specs, strict=True):
         fill(contest, data, "title", "description", "vote_mode")
-        contest.entries = []
+        contest_entries = []
         for position, entry_data in enumerate(data["entries"]):
             entry = old_entries.pop(entry_data["key"], None) or Entry()
             entry.key, entry.position = entry_data["key"], position
@@ -134,15 +143,17 @@ def write_contests(event: Event, specs: list[dict], language: str) -> tuple[dict
                 EntryAuthor(position=number, name=author["name"], group=author["group"])
                 for number, author in enumerate(entry_data["authors"])
             ]
-            contest.entries.append(entry)
+            contest_entries.append(entry)
             entries[entry.key] = entry
-        contest.awards = []
+        contest.entries = contest_entries
+        contest_awards = []
         for order, award_data in enumerate(data["awards"]):
             award = old_awards.pop(award_data["key"], None) or Award()
             award.key, award.ceremony_order = award_data["key"], order
             fill(award, award_data, "kind", "rank", "title")
-            contest.awards.append(award)
+            contest_awards.append(award)
             awards[award.key] = award
+        contest.awards = contest_awards
     event.contests = list(contests.values())
     return entries, awards
 
