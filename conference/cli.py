@@ -219,6 +219,59 @@ def export_command(slug: str, output: str | None, without_winners: bool, config_
         raise CommandFailed(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+@main.group()
+def invite() -> None:
+    """Partner upload links."""
+
+
+@invite.command("create")
+@click.argument("slug")
+@click.argument("organisation")
+@click.option("--days", type=int, default=None, help="Days until the link expires (default 30).")
+@click.option(
+    "--language",
+    type=click.Choice(["lv", "en", "et", "it", "es", "pt", "de"]),
+    default=None,
+    help="Language the partner's page opens in (default: from the organisation's country).",
+)
+@config_option
+def invite_create(slug: str, organisation: str, days, language, config_path) -> None:
+    """Print a new upload page URL for ORGANISATION (its id or exact name) of event SLUG."""
+    from conference.errors import ServiceError
+    from conference.events.services import find_event
+    from conference.greetings.invites import create_invite, find_organisation, invite_url
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        event = find_event(slug)
+        if event is None:
+            raise CommandFailed(f"there is no event {slug}")
+        try:
+            found = find_organisation(event, organisation)
+            _invite, secret = create_invite(event, found, language=language, days=days)
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+        click.echo(invite_url(secret))
+
+
+@main.command()
+@click.option(
+    "--workers", default=1, type=click.IntRange(1, 16), help="Parallel tasks (default 1)."
+)
+@config_option
+def worker(workers: int, config_path: str | None) -> None:
+    """Run the task queue (video processing, upload cleanup) in the foreground."""
+    import logging
+
+    from conference.greetings.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = _app(config_path)
+    _check_database(app)
+    run_worker(app, workers=workers)
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default from config: 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default from config: 5000).")
