@@ -1,0 +1,124 @@
+"""The public pages of the demo in a real browser: on a phone and a desktop, in lv and en.
+
+Screenshots of every page land in ``test-artifacts/screenshots/<page>-<lang>-<width>.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "daugavpils-2021"
+PAGES = ("agenda", "speakers", "partners", "projects", "contest", "results")
+VIEWPORTS = {"phone": (360, 740), "desktop": (1280, 800)}
+LATVIAN_LETTERS = re.compile("[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]")
+
+
+def page_facts(page) -> dict:
+    """What the test checks on every page, read in one round trip."""
+    return page.evaluate(
+        """() => ({
+            lang: document.documentElement.lang,
+            h1: document.querySelectorAll("h1").length,
+            main: document.querySelectorAll("main").length,
+            scrollWidth: document.documentElement.scrollWidth,
+            unlabelledNav: [...document.querySelectorAll("nav")]
+                .filter((nav) => !nav.getAttribute("aria-label")).length,
+            text: document.body.innerText,
+        })"""
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_every_page_reads_well_on_phone_and_desktop(
+    live_server, new_context, screenshots_dir, lang, viewport
+):
+    width, height = VIEWPORTS[viewport]
+    context = new_context(viewport={"width": width, "height": height}, timezone_id="Europe/Riga")
+    page = context.new_page()
+    for name in ("home", *PAGES):
+        path = f"/events/{SLUG}" + ("" if name == "home" else f"/{name}")
+        response = page.goto(f"{live_server.url}{path}?lang={lang}")
+        assert response.status == 200, path
+        facts = page_facts(page)
+        page.screenshot(path=screenshots_dir / f"{name}-{lang}-{width}.png", full_page=True)
+        if name == "home":
+            continue  # the live page is checked by its own tests; here only photographed
+        assert facts["lang"] == lang, path
+        assert (facts["h1"], facts["main"], facts["unlabelledNav"]) == (1, 1, 0), path
+        assert facts["scrollWidth"] <= width, f"{path} scrolls sideways at {width} px"
+        assert LATVIAN_LETTERS.search(facts["text"]), path
+
+
+def test_programme_content_in_latvian(live_server, new_context):
+    page = new_context(timezone_id="Europe/Riga").new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    assert page.locator("html").get_attribute("lang") == "lv"
+    first = page.locator("ol.agenda > li").first
+    assert first.locator("time").all_inner_texts() == ["14:00", "14:15"]
+    assert "Runa" in first.inner_text()
+    assert "Ingrīda Brokāne, Daugavpils tehnikuma direktore" in first.inner_text()
+    assert "2021. gada 15. jūnijs" in page.locator(".page-head").inner_text()
+    assert page.locator("ol.agenda > li").count() == 6
+
+
+def test_contest_shows_six_entries_with_authors(live_server, new_context):
+    page = new_context().new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/contest")
+    entries = page.locator(".gallery > li")
+    assert entries.count() == 6
+    assert "Dmitrijs Ivčeno (LMT-21)" in entries.nth(0).inner_text()
+    assert entries.nth(2).locator(".author").all_inner_texts() == ["Angelika Paškeviča"]
+    assert "6 darbi" in page.locator("main").inner_text()
+
+
+def test_english_with_one_click_and_it_sticks(live_server, new_context):
+    page = new_context().new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    assert page.locator("html").get_attribute("lang") == "lv"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"/agenda\?lang=en$"))
+    assert page.locator("h1").inner_text() == "Programme"
+    page.get_by_role("navigation", name="Event pages").get_by_role("link", name="Partners").click()
+    page.wait_for_url(re.compile(r"/partners$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Associated partners").is_visible()
+    assert "Estonia" in page.locator("main").inner_text()
+
+
+def test_viewer_in_lisbon_sees_own_time_beside_the_event_time(live_server, new_context):
+    page = new_context(timezone_id="Europe/Lisbon").new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    first = page.locator("ol.agenda > li").first
+    assert first.locator("time").first.inner_text() == "14:00"
+    assert first.locator(".local-time").inner_text() == "12:00–12:15 jūsu laikā"
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda?lang=en")
+    first = page.locator("ol.agenda > li").first
+    assert first.locator(".local-time").inner_text() == "12:00–12:15 your time"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Riga", "Europe/Vilnius"])
+def test_viewer_on_event_time_sees_no_second_time(live_server, new_context, zone):
+    page = new_context(timezone_id=zone).new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    page.locator("ol.agenda > li").first.wait_for()
+    page.wait_for_load_state("load")
+    assert page.locator(".local-time").count() == 0
+
+
+def test_keyboard_user_can_skip_to_content_and_sees_focus(live_server, new_context):
+    page = new_context().new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/speakers")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Pāriet uz saturu")
+    assert skip.evaluate("(link) => link === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, "the skip link must show when focused"
+    outline = skip.evaluate("(link) => getComputedStyle(link).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
