@@ -122,3 +122,51 @@ def test_keyboard_user_can_skip_to_content_and_sees_focus(live_server, new_conte
     assert outline == "solid"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+# WCAG 2.1 contrast of every visible text against the background it sits on.
+CONTRAST_SCRIPT = """() => {
+    const rgba = (value) => {
+        const parts = value.match(/[\\d.]+/g).map(Number);
+        return { r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1 };
+    };
+    const luminance = ({ r, g, b }) => {
+        const channel = (c) => {
+            c /= 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = (element) => {
+        for (let node = element; node; node = node.parentElement) {
+            const colour = rgba(getComputedStyle(node).backgroundColor);
+            if (colour.a > 0) return colour;
+        }
+        return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const failures = [];
+    for (const element of document.body.querySelectorAll("*")) {
+        const ownText = [...element.childNodes]
+            .filter((node) => node.nodeType === Node.TEXT_NODE)
+            .map((node) => node.textContent.trim())
+            .join("");
+        if (!ownText || element.offsetWidth <= 1 || element.offsetHeight <= 1) continue;
+        const style = getComputedStyle(element);
+        if (style.visibility === "hidden" || element.closest("[aria-hidden=true]")) continue;
+        const fg = luminance(rgba(style.color));
+        const bg = luminance(background(element));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) failures.push(`${ownText.slice(0, 40)}: ${ratio.toFixed(2)}`);
+    }
+    return failures;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+def test_text_contrast_meets_wcag_aa(live_server, new_context, lang):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    for name in PAGES:
+        page.goto(f"{live_server.url}/events/{SLUG}/{name}?lang={lang}")
+        assert page.evaluate(CONTRAST_SCRIPT) == [], name
