@@ -1,0 +1,123 @@
+"""The event form, and the TOML import form."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, URLField
+from wtforms.validators import URL, InputRequired, Length, Optional, Regexp
+
+from conference.admin.forms.base import AdminForm
+from conference.admin.forms.fields import (
+    MultiCheckboxField,
+    aware_to_local,
+    local_to_aware,
+    options,
+    strip,
+    texts,
+    timezone_choices,
+    translated_field,
+)
+from conference.i18n import LANGUAGE_NAMES
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TRANSLATED = ("title", "description", "venue", "organiser_note", "funding_note")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def event_form(event=None, **kwargs) -> AdminForm:
+    """The form for a new event, or for ``event``; texts offered in every configured language.
+
+    Every configured language gets its inputs (the page hides the unticked ones), because the
+    admin chooses the event's languages in this same form.
+    """
+    offered = current_app.config["LANGUAGES"]
+    language_choices = options((code, LANGUAGE_NAMES.get(code, code)) for code in offered)
+
+    class EventForm(AdminForm):
+        slug = StringField(
+            _l("Short name in addresses (slug)"),
+            validators=[
+                InputRequired(),
+                Length(max=80),
+                Regexp(SLUG_PATTERN, message=_l("Use lower-case letters a-z, digits and hyphens.")),
+            ],
+            filters=[strip],
+            description=_l("For example daugavpils-2021; it appears in every shared link."),
+        )
+        title = translated_field(_l("Title"), offered)
+        description = translated_field(_l("Description"), offered, multiline=True, max_length=5000)
+        languages = MultiCheckboxField(
+            _l("Languages of the event"), choices=language_choices, validators=[InputRequired()]
+        )
+        default_language = SelectField(_l("Default language"), choices=language_choices)
+        timezone = SelectField(
+            _l("Time zone"), choices=options(timezone_choices()), default="Europe/Riga"
+        )
+        starts_at = DateTimeLocalField(
+            _l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()]
+        )
+        ends_at = DateTimeLocalField(
+            _l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()]
+        )
+        venue = translated_field(_l("Venue"), offered)
+        online_url = URLField(
+            _l("Online meeting link"),
+            validators=[Optional(), URL(), Length(max=500)],
+            filters=[strip],
+        )
+        logo_url = URLField(
+            _l("Logo address"), validators=[Optional(), URL(), Length(max=500)], filters=[strip]
+        )
+        funding_note = translated_field(
+            _l("Funding acknowledgement"), offered, multiline=True, max_length=2000
+        )
+        organiser_note = translated_field(_l("Organiser note"), offered, multiline=True)
+
+        def values(self) -> dict:
+            """What :func:`conference.admin.services.events.save_event` takes."""
+            zone = self.timezone.data
+            values = {name: texts(getattr(self, name).data) for name in TRANSLATED}
+            values.update(
+                slug=self.slug.data,
+                languages=list(self.languages.data),
+                default_language=self.default_language.data,
+                timezone=zone,
+                starts_at=local_to_aware(self.starts_at.data, zone),
+                ends_at=local_to_aware(self.ends_at.data, zone),
+                online_url=self.online_url.data or None,
+                logo_url=self.logo_url.data or None,
+            )
+            return values
+
+    return EventForm(data=_event_data(event) if event is not None else _new_event_data(), **kwargs)
+
+
+def _new_event_data() -> dict:
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    languages = [default] + (["en"] if default != "en" else [])
+    return {"languages": languages, "default_language": default, "timezone": "Europe/Riga"}
+
+
+def _event_data(event) -> dict:
+    """The stored event as form data, times as wall-clock times in its zone."""
+    data = {name: dict(getattr(event, name) or {}) for name in TRANSLATED}
+    data.update(
+        slug=event.slug,
+        languages=list(event.languages),
+        default_language=event.default_language,
+        timezone=event.timezone,
+        starts_at=aware_to_local(event.starts_at, event.timezone),
+        ends_at=aware_to_local(event.ends_at, event.timezone),
+        online_url=event.online_url,
+        logo_url=event.logo_url,
+    )
+    return data
+
+
+class ImportForm(AdminForm):
+    """Upload an event as TOML; ``replace`` lets it overwrite the event with the same slug."""
+
+    file = FileField(_l("TOML file"), validators=[FileRequired()])
+    replace = BooleanField(_l("Replace the event with the same slug if there is one"))

@@ -1,0 +1,106 @@
+"""Creating and changing events; importing and exporting them as TOML."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from conference.db import db
+from conference.errors import Conflict, Invalid, NotFound
+from conference.events.models import Event
+
+EVENT_TEXTS = ("title", "description", "venue", "organiser_note", "funding_note")
+
+
+def event_by_slug(slug: str) -> Event:
+    """The event with ``slug``; 404 otherwise (the admin pages do not set ``g.event``)."""
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
+    return event
+
+
+def list_events() -> list[Event]:
+    """Every event, the latest first."""
+    return list(db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())))
+
+
+def save_event(values: dict, event: Event | None = None) -> Event:
+    """Create an event from ``values``, or change ``event``; commits.
+
+    Refuses (nothing written): a slug another event has, an unknown time zone or language, a
+    default language that is not one of the event's, no title in the default language, an end
+    that is not after the start. Texts in languages the event does not have are dropped.
+    """
+    _check_event(values, event)
+    languages = values["languages"]
+    if event is None:
+        event = Event()
+        db.session.add(event)
+    for name in EVENT_TEXTS:
+        chosen = {lang: text for lang, text in values[name].items() if lang in languages}
+        setattr(event, name, chosen)
+    for name in ("slug", "languages", "default_language", "timezone", "starts_at", "ends_at"):
+        setattr(event, name, values[name])
+    event.online_url = values.get("online_url")
+    event.logo_url = values.get("logo_url")
+    db.session.commit()
+    return event
+
+
+def _check_event(values: dict, event: Event | None) -> None:
+    taken = db.session.scalar(
+        sa.select(Event.id).where(
+            Event.slug == values["slug"], Event.id != (event.id if event else -1)
+        )
+    )
+    if taken is not None:
+        raise Conflict(
+            _("Another event already has the short name %(slug)s.", slug=values["slug"]),
+            code="slug_taken",
+            field="slug",
+        )
+    if values["timezone"] not in zoneinfo.available_timezones():
+        raise Invalid(_("Unknown time zone."), code="bad_timezone", field="timezone")
+    languages = values["languages"]
+    if not languages or not set(languages) <= set(current_app.config["LANGUAGES"]):
+        raise Invalid(_("Choose the event's languages."), code="bad_languages", field="languages")
+    if values["default_language"] not in languages:
+        raise Invalid(
+            _("The default language must be one of the event's languages."),
+            code="bad_default_language",
+            field="default_language",
+        )
+    if not values["title"].get(values["default_language"]):
+        raise Invalid(
+            _("Give the title at least in the default language."),
+            code="missing_title",
+            field="title",
+        )
+    if values["ends_at"] <= values["starts_at"]:
+        raise Invalid(_("The end must be after the start."), code="bad_times", field="ends_at")
+
+
+def import_event_file(raw: bytes, replace: bool) -> Event:
+    """Import an uploaded event file (UTF-8 TOML); a refused file writes nothing.
+
+    Refusals come from :func:`conference.events.exchange.import_event` (``bad_event_file`` with
+    ``extra["problems"]``, each naming the field and line; ``event_exists``; ``event_live``).
+    """
+    from conference.events.exchange import import_event
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(_("The file is not UTF-8 text."), code="bad_encoding", field="file") from None
+    return import_event(text, replace=replace)
+
+
+def export_event_file(event: Event) -> str:
+    """The whole event as TOML, the secret winners included (for admins only)."""
+    from conference.events.exchange import export_event
+
+    return export_event(event.slug)

@@ -1,0 +1,48 @@
+"""Events: the list, a new event, an event's overview and its settings."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from conference.admin.blueprint import bp
+from conference.admin.forms.events import event_form
+from conference.admin.services.events import event_by_slug, list_events, save_event
+from conference.admin.views.common import form_page, submit
+
+
+@bp.get("/")
+def index():
+    """Every event, with links to create one and to import one."""
+    return render_template("admin/index.html", events=list_events())
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    form = event_form()
+    event = submit(form, save_event)
+    if event is not None:
+        return redirect(url_for("admin.event", slug=event.slug))
+    return form_page(form, _("New event"), url_for("admin.index"), template="admin/event_form.html")
+
+
+@bp.get("/events/<slug>/")
+def event(slug: str):
+    """One event: its parts, each with a link to its page."""
+    return render_template("admin/event.html", event=event_by_slug(slug))
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+def edit_event(slug: str):
+    event = event_by_slug(slug)
+    form = event_form(event)
+    saved = submit(form, lambda values: save_event(values, event))
+    if saved is not None:
+        return redirect(url_for("admin.event", slug=saved.slug))
+    return form_page(
+        form,
+        _("Event settings"),
+        url_for("admin.event", slug=slug),
+        template="admin/event_form.html",
+        event=event,
+    )
