@@ -20,7 +20,9 @@ from conference.events.models import Event
 
 
 def hash_join_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+    """The stored hash of a join code; case, spaces and dashes do not matter when typing it."""
+    letters = "".join(char for char in code.upper() if char.isalnum())
+    return hashlib.sha256(letters.encode()).hexdigest()
 
 
 def _entry_of_event(event: Event, entry_id) -> Entry:
@@ -76,7 +78,7 @@ def cast_vote(event: Event, attendee_id: str, entry_id, join_code: str | None = 
 
 def _attendee_by_join_code(event: Event, attendee_id: str, join_code: str | None) -> str:
     """In join-code mode a vote belongs to the code, whoever's browser sends it."""
-    if not join_code:
+    if not isinstance(join_code, str) or not join_code.strip():
         raise Forbidden(_("This vote needs your personal join code."), code="join_code_required")
     code = db.session.scalar(
         sa.select(JoinCode).where(

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from conference.awards.models import Award, Contest, Entry, EntryAuthor
 from conference.db import db
@@ -62,3 +63,38 @@ def juror_factory(app):
         return user
 
     return make
+
+
+@pytest.fixture
+def moderator(app):
+    """Bearer headers of a moderator, as a script running the ceremony would send them."""
+    from conference.users.services import create_token_for, create_user
+
+    create_user("moderatore@example.org", "moderator", "moderatores parole")
+    return {"Authorization": f"Bearer {create_token_for('moderatore@example.org')}"}
+
+
+@pytest.fixture
+def demo(app):
+    """The demo event (the reference conference) imported as ``conference serve --demo`` does."""
+    from conference.demo import install_demo
+
+    install_demo()
+    return db.session.scalar(sa.select(Event).where(Event.slug == "daugavpils-2021"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_globals(app):
+    """Each test request starts with its own ``g``, as in production.
+
+    The ``app`` fixture keeps one app context open, which Flask reuses for the test client's
+    requests, so Flask-Babel's cached locale and ``g.event`` would leak from one request into
+    the next (a ``?lang=en`` request followed by ``?lang=lv`` would still answer in English).
+    """
+    from flask import g
+
+    def forget():
+        g.pop("_flask_babel", None)
+        g.pop("event", None)
+
+    app.before_request(forget)
