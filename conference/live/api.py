@@ -29,10 +29,13 @@ def state(slug: str):
     if entry is None:
         raise NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
     body, etag = entry.state_body()
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in request.if_none_match:
-        return current_app.response_class(status=304, headers=headers)
-    return current_app.response_class(body, mimetype="application/json", headers=headers)
+    if request.if_none_match.contains(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.post("/events/<slug>/commands")

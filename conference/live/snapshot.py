@@ -202,10 +202,10 @@ class CachedEvent:
         return [message for message in self.recent if message["seq"] > since]
 
     def state_body(self) -> tuple[bytes, str]:
-        """The snapshot as UTF-8 JSON and its ETag, encoded once per change."""
+        """The snapshot as UTF-8 JSON and its (unquoted) ETag, encoded once per change."""
         if self._body is None:
             body = json.dumps(self.snapshot, ensure_ascii=False, separators=(",", ":")).encode()
-            self._body = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+            self._body = (body, hashlib.sha256(body).hexdigest()[:32])
         return self._body
 
 

@@ -1,0 +1,81 @@
+"""Fixtures of the live log tests: a small event, a moderator with a token, and Latvian."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from conference.awards.models import Contest
+from conference.db import db
+from conference.events.models import AgendaItem, Event
+from conference.users.services import create_token_for, create_user
+
+FRAGMENT = Path(__file__).resolve().parents[2] / "conference/translations/fragments/live.lv.po"
+ITEM_TITLES = [
+    {"lv": "Atklāšanas uzruna", "en": "Opening address"},
+    {"lv": "Projekta „ArtIn Future” prezentācija", "en": "Presenting ArtIn Future"},
+    {"lv": "Mākslīgā intelekta loma mūsu dzīvē", "en": "The role of AI in our lives"},
+    {"lv": "Konkursa „Mans Erasmus” apbalvošana", "en": "Award ceremony"},
+]
+STARTS_AT = datetime(2021, 6, 15, 11, 0, tzinfo=UTC)
+
+
+def make_event(slug: str = "daugavpils-2021", item_count: int = 4) -> Event:
+    """An event of ``item_count`` twenty-minute items with Latvian titles, and one contest."""
+    event = Event(
+        slug=slug,
+        title={"lv": "Erasmus+ projektu rezultātu izvērtēšanas konference", "en": "Erasmus+"},
+        timezone="Europe/Riga",
+        starts_at=STARTS_AT,
+        ends_at=STARTS_AT + timedelta(hours=3),
+        languages=["lv", "en"],
+        default_language="lv",
+    )
+    for position in range(item_count):
+        start = STARTS_AT + timedelta(minutes=20 * position)
+        event.items.append(
+            AgendaItem(
+                position=position,
+                kind="talk",
+                title=ITEM_TITLES[position % len(ITEM_TITLES)],
+                planned_start=start,
+                planned_end=start + timedelta(minutes=20),
+            )
+        )
+    event.contests.append(Contest(title={"lv": "Mans Erasmus", "en": "My Erasmus"}))
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def event(app):
+    return make_event()
+
+
+@pytest.fixture
+def moderator_token(app):
+    create_user("moderatore@example.org", "moderator", "correct horse battery")
+    return create_token_for("moderatore@example.org")
+
+
+@pytest.fixture
+def moderator(moderator_token):
+    return {"Authorization": f"Bearer {moderator_token}"}
+
+
+@pytest.fixture
+def latvian_catalogue(tmp_path_factory):
+    """This area's Latvian fragment compiled on its own, as the app will find it once merged."""
+    folder = tmp_path_factory.mktemp("translations")
+    target = folder / "lv" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with FRAGMENT.open("rb") as handle:
+        catalogue = read_po(handle, locale="lv")
+    with (target / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalogue)
+    return folder
