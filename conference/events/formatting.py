@@ -100,13 +100,6 @@ def text_of(value) -> str:
     return value or ""
 
 
-def author_label(author) -> str:
-    """``Valerija Greibo (LD-21)``; a group code only where the author has one."""
-    name = author["name"] if isinstance(author, Mapping) else author.name
-    group = author.get("group") if isinstance(author, Mapping) else author.group
-    return f"{name} ({group})" if group else name
-
-
 def language_url(code: str) -> str:
     """The current page in language ``code``: the same path and query with ``lang`` replaced."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
@@ -135,7 +128,6 @@ TEMPLATE_GLOBALS = {
     "zone_name": zone_name,
     "country_name": country_name,
     "text_of": text_of,
-    "author_label": author_label,
     "language_url": language_url,
     "event_path": event_path,
     "iso": iso,

@@ -7,15 +7,18 @@ Fixtures:
   and ``live_server.database_url`` name its folder and database.
 - ``start_demo_server`` (session): a factory for more such servers (each with its own fresh
   database), for tests that change the event and must not disturb others; stopped at the end.
+- ``server_database(server.instance, server.database_url)``: an app context on a server's
+  database, to create what a test needs that has no page (a user, an API token).
 - ``browser`` (session): Debian's Chromium, headless.
 - ``new_context``: a factory for browser contexts (``locale``, ``timezone_id``, ``viewport`` …),
-  closed after the test. The default locale is Latvian (lv-LV), like the school's computers.
+  closed after the test. By default a browser at the school: Latvian (lv-LV), in Europe/Riga.
 
 Every test under ``tests/e2e`` is marked ``e2e``. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,21 +44,35 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-def create_demo_database(instance: Path, database_url: str) -> None:
-    """Create the schema and import the demo event, as ``conference serve --demo`` would."""
+@contextmanager
+def server_database(instance: Path, database_url: str):
+    """An app context on a server's database (same instance folder, so the same secret key).
+
+    For setting up what a test needs that has no page: a user, an API token, a look-up of ids.
+    """
     from conference.app import create_app
     from conference.db import db
-    from conference.demo import install_demo
 
     app = create_app(
         test_config={"INSTANCE_DIR": str(instance), "DATABASE_URL": database_url},
         async_mode="threading",
     )
-    with app.app_context():
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+    finally:
+        db.engine.dispose()
+
+
+def create_demo_database(instance: Path, database_url: str) -> None:
+    """Create the schema and import the demo event, as ``conference serve --demo`` would."""
+    from conference.db import db
+    from conference.demo import install_demo
+
+    with server_database(instance, database_url):
         db.create_all()
         install_demo()
-        db.session.remove()
-    db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +120,7 @@ def new_context(browser):
 
     def make(**options):
         options.setdefault("locale", "lv-LV")
+        options.setdefault("timezone_id", "Europe/Riga")
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -8,6 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
+import sqlalchemy as sa
+
+from conference.awards.models import Award
+from conference.db import db
+from conference.users.services import create_token_for
+from tests.e2e.conftest import server_database
 
 pytestmark = pytest.mark.e2e
 
@@ -170,3 +177,33 @@ def test_text_contrast_meets_wcag_aa(live_server, new_context, lang):
     for name in PAGES:
         page.goto(f"{live_server.url}/events/{SLUG}/{name}?lang={lang}")
         assert page.evaluate(CONTRAST_SCRIPT) == [], name
+
+
+def test_results_show_an_award_once_the_moderator_reveals_it(
+    start_demo_server, new_context, screenshots_dir
+):
+    """A fresh server: the ceremony reveals the 1st place through the API; nothing else shows."""
+    server = start_demo_server()
+    with server_database(server.instance, server.database_url):
+        token = create_token_for("admin@demo.invalid")
+        first_place = db.session.scalar(sa.select(Award.id).where(Award.rank == 1))
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(f"{server.url}/events/{SLUG}/results")
+    assert "Rezultāti šeit būs redzami pēc apbalvošanas ceremonijas." in page.inner_text("main")
+
+    answer = requests.post(
+        f"{server.url}/api/v1/events/{SLUG}/commands",
+        json={"type": "reveal_award", "award_id": first_place},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    page.goto(f"{server.url}/events/{SLUG}/results")
+    awards = page.locator("li.award")
+    assert awards.count() == 1
+    assert awards.first.locator("h3").inner_text() == "1. vieta"
+    assert "Dmitrijs Ivčeno (LMT-21), Dmitrijs Lukins (LMT-21), Maksims Romanovs (LMT-21)" in (
+        awards.first.inner_text()
+    )
+    assert "Greibo" not in page.inner_text("main")
+    page.screenshot(path=screenshots_dir / "results-revealed-lv-360.png", full_page=True)
