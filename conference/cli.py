@@ -210,7 +210,10 @@ def export_command(slug: str, output: str | None, without_winners: bool, config_
             raise _database_failure(exc) from None
     data = text.encode("utf-8")
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        # Bytes, so the Latvian letters come out as UTF-8 whatever the terminal's locale says.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
         with open(output, "wb") as handle:
