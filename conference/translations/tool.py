@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import copy
+import io
 import sys
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -173,7 +173,6 @@ def update(languages: Iterable[str] | None = None) -> list[str]:
         notes += apply_fragments(catalog, load_fragments(lang))
         if lang == "en":
             fill_english(catalog)
-        catalog.revision_date = datetime.now().astimezone()
         catalogue_path(lang).parent.mkdir(parents=True, exist_ok=True)
         _write(catalogue_path(lang), catalog)
     return notes
@@ -207,8 +206,17 @@ def _shown(msgid) -> str:
 
 
 def _write(path: Path, catalog: Catalog) -> None:
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=True, ignore_obsolete=True)
+    """Write the catalogue, unless only its dates would change (keeps diffs quiet)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, ignore_obsolete=True)
+    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(buffer.getvalue()):
+        return
+    path.write_bytes(buffer.getvalue())
+
+
+def _without_dates(content: bytes) -> list[bytes]:
+    dated = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+    return [line for line in content.splitlines() if not line.startswith(dated)]
 
 
 def main(argv: list[str] | None = None) -> int:
