@@ -273,3 +273,17 @@ def test_export_parses_as_toml_and_keeps_latvian_letters(demo):
     assert data["people"][1]["name"] == "Staņislavs Hilčuks"
     assert "2021-06-15T14:00:00+03:00" in text
     assert "SECRET" in text
+
+
+def test_the_example_in_the_docs_is_a_valid_event_file(app):
+    import re
+    from pathlib import Path
+
+    from conference.events.exchange import read_event_file
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "event-toml.md"
+    example = re.search(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S).group(1)
+    spec = read_event_file(example)
+    assert spec["winners"] == [
+        {"award": "second-place", "entries": ["entry-2"], "decided_by": "jury"}
+    ]
