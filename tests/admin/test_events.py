@@ -103,7 +103,7 @@ def test_service_refusals_are_in_latvian_beside_their_field(app, admin_client):
     response = post_form(
         admin_client,
         "/admin/events/new?lang=lv",
-        event_fields(**{"languages": ["en"], "default_language": "lv"}),
+        event_fields(**{"slug": "cits", "languages": ["en"], "default_language": "lv"}),
     )
     assert response.status_code == 422
     assert "Noklusējuma valodai jābūt vienai no pasākuma valodām." in response.text

@@ -138,7 +138,7 @@ def person_form(event, person=None) -> AdminForm:
 def organisation_form(event, organisation=None) -> AdminForm:
     class OrganisationForm(AdminForm):
         name = StringField(
-            _l("Name"), validators=[InputRequired(), Length(max=200)], filters=[strip]
+            _l("Organisation name"), validators=[InputRequired(), Length(max=200)], filters=[strip]
         )
         country = SelectField(
             _l("Country"),
