@@ -204,13 +204,18 @@ export class LiveClient {
   }
 }
 
-/** Start the client of this page from its embedded JSON blocks. */
+let started = null;
+
+/** Start the client of this page from its embedded JSON blocks. Every module of the page that
+ * calls this shares the one client (one connection), e.g. the awards' vote panel and reveal. */
 export function startLiveClient() {
+  if (started) return started;
   const page = readJson("live-page");
   const client = new LiveClient({
     slug: page.slug,
     initialState: readJson("initial-state"),
     socketPath: page.socket_path,
   });
-  return { client, page, phrases: readJson("live-phrases") || {} };
+  started = { client, page, phrases: readJson("live-phrases") || {} };
+  return started;
 }
