@@ -15,15 +15,16 @@ The pages talk to the server only through the public interfaces of PROTOCOL.md.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from conference.db import db, iso, utcnow
+from conference.db import iso, utcnow
+from conference.errors import NotFound
 from conference.events.models import Event, pick
 from conference.events.services import get_event_or_404
-from conference.live.models import LiveUpdate
+from conference.live.publish import live_hub
 from conference.users.auth import role_required
 
 bp = Blueprint("live", __name__)
@@ -118,52 +119,8 @@ def _optional_url(endpoint: str) -> str | None:
 
 
 def public_snapshot(event: Event) -> dict:
-    """The snapshot a client connecting now would get: the live hub's cached one (with the
-    online count), else one built from the event's rows."""
-    hub = current_app.extensions.get("live")
-    entry = hub.cache.get(event.slug) if hub is not None else None
-    if entry is not None:
-        return entry.snapshot
-    return _snapshot_from_rows(event)
-
-
-def _snapshot_from_rows(event: Event) -> dict:
-    """The snapshot built from the event's rows, in the protocol's shape (public fields only)."""
-    return {
-        "seq": event.last_seq,
-        "event": {
-            "slug": event.slug,
-            "status": event.status,
-            "started_at": iso(event.started_at),
-            "ended_at": iso(event.ended_at),
-        },
-        "current_item_id": event.current_item_id,
-        "items": [
-            {
-                "id": item.id,
-                "status": item.status,
-                "planned_start": iso(item.planned_start),
-                "planned_end": iso(item.planned_end),
-                "actual_start": iso(item.actual_start),
-                "actual_end": iso(item.actual_end),
-            }
-            for item in event.items
-        ],
-        "announcement": event.announcement,
-        "greeting": event.greeting_playing,
-        "votes": [
-            {"contest_id": contest.id, "status": contest.vote_status} for contest in event.contests
-        ],
-        "awards": _revealed_awards(event),
-        "online": 0,
-    }
-
-
-def _revealed_awards(event: Event) -> list[dict]:
-    """Awards revealed so far: read from the live log, the only place a reveal is public."""
-    updates = db.session.scalars(
-        sa.select(LiveUpdate)
-        .where(LiveUpdate.event_id == event.id, LiveUpdate.type == "award.revealed")
-        .order_by(LiveUpdate.seq)
-    )
-    return [update.data for update in updates]
+    """The snapshot a client connecting now would get (the live hub's, with the online count)."""
+    entry = live_hub().cache.get(event.slug)
+    if entry is None:  # deleted between the page's query and now
+        raise NotFound(_("There is no event %(slug)s.", slug=event.slug), code="unknown_event")
+    return entry.snapshot

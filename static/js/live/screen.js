@@ -47,6 +47,7 @@ function renderNext(state) {
 function renderAnnouncement(state) {
   const text = announcementText(state.announcement, page);
   field("announcement").hidden = !text;
+  root.classList.toggle("has-announcement", Boolean(text));
   field("announcement-text").textContent = text;
   const alt = state.announcement ? secondText(state.announcement.text) : "";
   field("announcement-alt").textContent = alt;

@@ -1,0 +1,227 @@
+"""The live pages in real Chromium against a real ``conference serve`` process.
+
+A moderator signs in and runs the event from the console; two attendees follow it (Latvian on a
+desktop in Riga, English on a phone in Lisbon). What they must notice: Next on the console
+changes both attendee pages within a second without a reload; a shift moves the times; an
+announcement shows in each one's language; and when the server crashes and comes back, the page
+says it is reconnecting, then shows what it missed, applied once.
+
+Screenshots go to ``test-artifacts/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import server_database
+from tests.e2e.live_server import ServerProcess
+from tests.live.sample_event import PROGRAMME, SLUG
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+EMAIL, PASSWORD = "moderatore@example.org", "correct horse battery"
+TITLES = {"lv": [row[2] for row in PROGRAMME], "en": [row[3] for row in PROGRAMME]}
+NOW_TITLE = '[data-now="title"]'
+
+
+def prepare_database(instance, database_url: str) -> str:
+    """Schema, the sample event (starting a few minutes ago) and a moderator; returns a token.
+
+    The event's times are today's, so the pictures show realistic clocks, not 2021's.
+    """
+    from conference.db import db
+    from conference.users.services import create_token_for, create_user
+    from tests.live.sample_event import make_sample_event
+
+    with server_database(instance, database_url):
+        db.create_all()
+        start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
+        make_sample_event(starts_at=start)
+        create_user(EMAIL, "moderator", PASSWORD)
+        return create_token_for(EMAIL)
+
+
+@pytest.fixture
+def server(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    database_url = f"sqlite:///{instance / 'conference.db'}"
+    token = prepare_database(instance, database_url)
+    process = ServerProcess(instance, database_url)
+    process.token = token
+    process.start()
+    yield process
+    process.stop()
+
+
+def open_page(new_context, url: str, **context_options):
+    """A page at ``url`` in its own context (own cookies); script errors and console lines are
+    kept on the page for the assertions."""
+    page = new_context(**context_options).new_page()
+    page.errors, page.logs = [], []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda line: page.logs.append(f"{line.type}: {line.text}"))
+    page.goto(url)
+    return page
+
+
+def command(server, body: dict) -> dict:
+    """Send a moderator command with the API token, as a script would."""
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/events/{SLUG}/commands",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def server_state(server) -> dict:
+    with urllib.request.urlopen(f"{server.url}/api/v1/events/{SLUG}/state", timeout=10) as answer:
+        return json.load(answer)
+
+
+def sign_in_to_console(new_context, server):
+    page = open_page(
+        new_context,
+        f"{server.url}/moderate/{SLUG}?lang=lv",
+        viewport={"width": 1366, "height": 900},
+    )
+    page.fill('input[name="email"]', EMAIL)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"**/moderate/{SLUG}**")
+    expect(page.locator('[data-field="connection"]')).not_to_have_text("", timeout=5000)
+    return page
+
+
+def watch_now_title(page, expected: str) -> None:
+    """Remember (in the page, which a reload would forget) when the now card shows ``expected``."""
+    page.evaluate(
+        """(expected) => {
+            window.__shownAt = null;
+            const title = document.querySelector('[data-now="title"]');
+            new MutationObserver(() => {
+                if (!window.__shownAt && title.textContent === expected) window.__shownAt = Date.now();
+            }).observe(title, {childList: true, characterData: true, subtree: true});
+        }""",
+        expected,
+    )
+
+
+@pytest.fixture
+def shot(screenshots_dir):
+    def take(page, name: str, full_page: bool = True) -> None:
+        page.screenshot(path=str(screenshots_dir / name), full_page=full_page)
+
+    return take
+
+
+def test_console_drives_both_attendee_pages_live(new_context, server, shot):
+    console = sign_in_to_console(new_context, server)
+    latvian = open_page(
+        new_context,
+        f"{server.url}/events/{SLUG}?lang=lv",
+        viewport={"width": 1280, "height": 900},
+        timezone_id="Europe/Riga",
+    )
+    phone = open_page(
+        new_context,
+        f"{server.url}/events/{SLUG}?lang=en",
+        viewport={"width": 390, "height": 844},
+        timezone_id="Europe/Lisbon",
+        is_mobile=True,
+        has_touch=True,
+    )
+    for page in (latvian, phone):
+        expect(page.locator("#live-connection")).to_be_hidden()
+
+    console.click('button[data-command="start_event"]')
+    expect(latvian.locator(NOW_TITLE)).to_have_text(TITLES["lv"][0], timeout=3000)
+    expect(phone.locator(NOW_TITLE)).to_have_text(TITLES["en"][0], timeout=3000)
+    expect(console.locator('button[data-command="next_item"]')).to_be_enabled(timeout=3000)
+
+    watch_now_title(latvian, TITLES["lv"][1])
+    watch_now_title(phone, TITLES["en"][1])
+    console.locator("body").click(position={"x": 5, "y": 400})  # focus the page, not a field
+    pressed_at = console.evaluate("Date.now()")
+    console.keyboard.press("n")  # the console's shortcut for Next
+    for page, lang in ((latvian, "lv"), (phone, "en")):
+        expect(page.locator(NOW_TITLE)).to_have_text(TITLES[lang][1], timeout=3000)
+        shown_at = page.evaluate("window.__shownAt")
+        assert shown_at is not None, "the page was reloaded instead of updated"
+        assert shown_at - pressed_at < 1000, f"{lang} page took {shown_at - pressed_at} ms"
+    first_row = latvian.locator(f'[data-item-id="{server_state(server)["items"][0]["id"]}"]')
+    expect(first_row).to_have_class("live-agenda__item is-done")
+    expect(latvian.locator("#live-announcer")).to_contain_text(TITLES["lv"][1])
+
+    last_start = latvian.locator('.live-agenda__item:last-child [data-field="start"]')
+    before = last_start.inner_text()
+    console.click('button[data-command="shift_schedule"][data-minutes="10"]')
+    expect(last_start).not_to_have_text(before, timeout=3000)
+    moved = datetime.strptime(last_start.inner_text(), "%H:%M") - datetime.strptime(before, "%H:%M")
+    assert moved == timedelta(minutes=10)
+
+    console.fill("#announce-lv", "Kafijas pauze pēc šī punkta — ņemiet līdzi ūdeni!")
+    console.fill("#announce-en", "Coffee break after this item — bring water!")
+    console.click('form[data-form="announce"] button[type="submit"]')
+    expect(latvian.locator("#live-announcement")).to_contain_text(
+        "ņemiet līdzi ūdeni", timeout=3000
+    )
+    expect(phone.locator("#live-announcement")).to_contain_text("bring water", timeout=3000)
+    expect(phone.locator("#live-announcer")).to_contain_text("bring water")
+    expect(console.locator("#console-message")).to_be_visible()
+
+    screen = open_page(
+        new_context,
+        f"{server.url}/events/{SLUG}/screen?lang=lv",
+        viewport={"width": 1920, "height": 1080},
+    )
+    expect(screen.locator(NOW_TITLE)).to_have_text(TITLES["lv"][1])
+    assert screen.evaluate("document.documentElement.scrollHeight") <= 1080
+    expect(phone.locator(".live-local").first).not_to_be_empty()  # Lisbon is an hour behind Riga
+    latvian.wait_for_timeout(1200)  # let the elapsed clock tick once for the pictures
+    shot(console, "console.png")
+    shot(latvian, "attendee-lv.png")
+    shot(phone, "attendee-en-phone.png")
+    shot(screen, "screen.png", full_page=False)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for page in (console, latvian, phone, screen):
+        assert page.errors == []
+
+
+def test_attendee_page_survives_a_server_restart(new_context, server, shot):
+    command(server, {"type": "start_event"})
+    page = open_page(new_context, f"{server.url}/events/{SLUG}?lang=lv", timezone_id="Europe/Riga")
+    expect(page.locator(NOW_TITLE)).to_have_text(TITLES["lv"][0], timeout=3000)
+    page.evaluate("window.__sameDocument = true")
+
+    server.kill()
+    banner = page.locator("#live-connection")
+    try:
+        expect(banner).to_be_visible(timeout=10_000)
+    except AssertionError as error:
+        logs = "\n".join(page.logs)
+        raise AssertionError(f"no reconnecting state; page console:\n{logs}") from error
+    expect(banner).not_to_be_empty()
+    shot(page, "attendee-reconnecting.png", full_page=False)
+
+    server.start()
+    answer = command(server, {"type": "next_item"})  # sent before the page is back: it missed it
+    expect(page.locator(NOW_TITLE)).to_have_text(TITLES["lv"][1], timeout=15_000)
+    expect(banner).to_be_hidden()
+    assert page.evaluate("window.__sameDocument") is True
+    state = server_state(server)
+    assert state["seq"] == answer["seq"]
+    assert page.locator("[data-live-page]").get_attribute("data-seq") == str(answer["seq"])
+    statuses = page.eval_on_selector_all(
+        ".live-agenda__item", "rows => rows.map(row => row.className.split('is-')[1])"
+    )
+    assert statuses == [item["status"] for item in state["items"]]
+    assert page.errors == []
