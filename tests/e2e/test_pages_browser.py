@@ -207,3 +207,12 @@ def test_results_show_an_award_once_the_moderator_reveals_it(
     )
     assert "Greibo" not in page.inner_text("main")
     page.screenshot(path=screenshots_dir / "results-revealed-lv-360.png", full_page=True)
+
+
+def test_viewer_past_midnight_sees_the_day_too(live_server, new_context):
+    """In Auckland the ceremony (15:55 in Riga) is already the next morning."""
+    page = new_context(timezone_id="Pacific/Auckland").new_page()
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    items = page.locator("ol.agenda > li")
+    assert items.first.locator(".local-time").inner_text() == "23:00–23:15 jūsu laikā"
+    assert items.last.locator(".local-time").inner_text() == "16. jūn. 00:55–01:20 jūsu laikā"

@@ -253,3 +253,10 @@ def test_unknown_event_is_a_friendly_404(client, event):
     response = client.get("/events/nav-tada/agenda")
     assert response.status_code == 404
     assert "Pasākuma nav-tada nav." in response.get_data(as_text=True)
+
+
+def test_root_without_events_says_so(client):
+    _, document = read(client, "/?lang=lv")
+    assert text(document.xpath("//h1")[0]) == "Pasākumi"
+    assert "Pasākumu vēl nav." in text(document.xpath("//main")[0])
+    assert not document.xpath("//nav[contains(@class,'event-nav')]")
