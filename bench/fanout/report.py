@@ -1,0 +1,184 @@
+"""What the fan-out figures are measured on, and the markdown section they are written as.
+
+The section lists the date, the machine, every version that matters and the exact command,
+then per run (N attendees, one process or a cluster) a table of the figures and a table of
+each contender's ratios to both baselines (a ratio above 1 means slower, bigger or costlier
+than that baseline).
+"""
+
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+FANOUT_DIR = Path(__file__).resolve().parent
+NODE_DIR = FANOUT_DIR.parent / "node"
+PYTHON_PACKAGES = ("Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "gevent",
+                   "gevent-websocket", "simple-websocket", "conference")
+NODE_PACKAGES = ("socket.io", "socket.io-client", "ws")
+BASELINES = ("flask", "node")
+RATIO_FIGURES = (("snapshot_all_ms", "connect all"), ("p50_ms", "p50"), ("p99_ms", "p99"),
+                 ("last_attendee_ms", "last attendee"), ("rss_per_attendee_kb", "RSS/attendee"),
+                 ("cpu_per_broadcast_ms", "CPU/broadcast"))
+
+
+def _read(path):
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def machine():
+    """CPU model, cores, RAM, kernel and the limits that bound the attendee count."""
+    cpuinfo = _read("/proc/cpuinfo")
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    meminfo = _read("/proc/meminfo")
+    mem_kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    import resource
+
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kb / 1024 / 1024, 1),
+        "kernel": f"{platform.system()} {platform.release()}",
+        "nofile_hard": resource.getrlimit(resource.RLIMIT_NOFILE)[1],
+        "clk_tck": os.sysconf("SC_CLK_TCK"),
+    }
+
+
+def versions(with_redis=False):
+    found = {"Python": platform.python_version()}
+    for name in PYTHON_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    try:
+        found["Node"] = subprocess.run(["node", "--version"], capture_output=True, text=True,
+                                       timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        found["Node"] = "unavailable"
+    for name in NODE_PACKAGES:
+        package = NODE_DIR / "node_modules" / name / "package.json"
+        if package.exists():
+            found[name] = json.loads(package.read_text(encoding="utf-8"))["version"]
+    if with_redis:
+        try:
+            info = subprocess.run(["redis-cli", "info", "server"], capture_output=True, text=True,
+                                  timeout=10).stdout
+            found["Redis"] = next(line.split(":", 1)[1].strip() for line in info.splitlines()
+                                  if line.startswith("redis_version"))
+        except (OSError, subprocess.TimeoutExpired, StopIteration):
+            found["Redis"] = "unavailable"
+    return found
+
+
+def exact_command():
+    """The command line as typed (interpreter included), for the reader to repeat it."""
+    return " ".join(shlex.quote(arg) for arg in getattr(sys, "orig_argv", sys.argv))
+
+
+def _fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _ratio(value, base):
+    if value is None or not base:
+        return "–"
+    return f"{value / base:.2f}×"
+
+
+def figures_table(results):
+    head = ("| server | attendees | connect all ms | p50 ms | p95 ms | p99 ms | last attendee ms "
+            "| max ms | RSS/attendee KiB | CPU/broadcast ms | generator CPU/broadcast ms | other programs' CPU % | update bytes |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for name, r in results.items():
+        lat, con, srv = r["latency"], r["connect"], r["server"]
+        lines.append(
+            f"| {name} | {con['attendees_with_snapshot']:,}/{r['n']:,} | {_fmt(con['snapshot_all_ms'])} "
+            f"| {_fmt(lat['p50_ms'], 1)} | {_fmt(lat['p95_ms'], 1)} | {_fmt(lat['p99_ms'], 1)} "
+            f"| {_fmt(lat['last_attendee_ms'], 1)} | {_fmt(lat['max_ms'], 1)} "
+            f"| {_fmt(srv['rss_per_attendee_kb'], 1)} | {_fmt(srv['cpu_per_broadcast_ms'], 1)} "
+            f"| {_fmt(r['generator']['cpu_per_broadcast_ms'], 1)} | {_fmt(r.get('other_cpu_percent'))} "
+            f"| {r['update_wire_bytes'] or '–'} |")
+    return lines
+
+
+def ratios_table(results):
+    """Each contender against each baseline present in the same run."""
+    baselines = [b for b in BASELINES if b in results]
+    if not baselines:
+        return []
+    head = "| server | " + " | ".join(f"{label} ÷ {b}" for _key, label in RATIO_FIGURES for b in baselines) + " |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for name, r in results.items():
+        flat = dict(r["latency"], **r["server"], snapshot_all_ms=r["connect"]["snapshot_all_ms"])
+        cells = []
+        for key, _label in RATIO_FIGURES:
+            for b in baselines:
+                base = results[b]
+                base_flat = dict(base["latency"], **base["server"], snapshot_all_ms=base["connect"]["snapshot_all_ms"])
+                cells.append(_ratio(flat.get(key), base_flat.get(key)))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def problems(name, r):
+    """Anything that makes a row less than a clean measurement, in words."""
+    notes = []
+    con = r["connect"]
+    if con["attendees_with_snapshot"] < r["n"]:
+        errors = ", ".join(f"{msg} ×{count}" for msg, count in con["connect_errors"].items()) or "no error message"
+        notes.append(f"{name}: {r['n'] - con['attendees_with_snapshot']} attendees never got a snapshot ({errors})")
+    if r["latency"]["updates_incomplete"]:
+        notes.append(f"{name}: {r['latency']['updates_incomplete']} of {r['k']} updates missed some attendee")
+    if r.get("repetitions", 1) > 1:
+        spread = r["spread"]
+        notes.append(f"{name}: {r['repetitions']} runs, last attendee "
+                     f"{', '.join(_fmt(v) for v in spread['last_attendee_ms'])} ms, connect all "
+                     f"{', '.join(_fmt(v) for v in spread['snapshot_all_ms'])} ms (the table shows medians)")
+    if r.get("disconnects_during_run"):
+        notes.append(f"{name}: {r['disconnects_during_run']} attendees disconnected during the run")
+    return notes
+
+
+def section(runs, settings, skipped):
+    """The markdown appended to docs/benchmarks.md. runs: [(title, {contender: result})]."""
+    m = machine()
+    v = versions(with_redis=settings.get("cluster", False))
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        f"## Fan-out (`bench/fanout`), {now}",
+        "",
+        f"- Command: `{exact_command()}`",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['kernel']}, "
+        f"open-files hard limit {m['nofile_hard']:,}; server and load generator share these cores.",
+        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"- Generator: {settings['client']} client, {settings['workers']} worker thread(s), "
+        f"K = {settings['k']} broadcasts (+{settings['warmup']} warm-up not counted) per run, "
+        f"{settings.get('repeat', 1)} run(s) per server and N, "
+        f"{settings['gap_ms']} ms pause after each. Latency: trigger sent → `update` handed to the "
+        "attendee's code; per update the percentiles over attendees, then the median over the K "
+        "updates; *max* is the worst single delivery. *connect all*: all N opened at once until "
+        "the last `snapshot`. See `bench/README.md`.",
+        "",
+    ]
+    for title, results in runs:
+        out += [f"### {title}", ""] + figures_table(results) + [""]
+        ratio_lines = ratios_table(results)
+        if ratio_lines:
+            out += ratio_lines + [""]
+        notes = [note for name, r in results.items() for note in problems(name, r)]
+        out += [f"- {note}" for note in notes] + ([""] if notes else [])
+    if skipped:
+        out += ["Not measured in this run:", ""] + [f"- {reason}" for reason in skipped] + [""]
+    return "\n".join(out) + "\n"
