@@ -9,7 +9,8 @@ Modules: :mod:`.invites` (upload links), :mod:`.tus` + :mod:`.uploads` (resumabl
 
 
 def init_app(app) -> None:
-    from conference.greetings import api, serving, tus, views
+    # commands: registering play_greeting / stop_greeting with the live command service
+    from conference.greetings import api, commands, serving, tus, views  # noqa: F401
     from conference.greetings.settings import load_settings
     from conference.greetings.tasks import build_queue
     from conference.greetings.worker import start_embedded_worker
@@ -22,13 +23,3 @@ def init_app(app) -> None:
     app.register_blueprint(serving.bp)
     app.register_blueprint(views.bp)
     on_serve(app, start_embedded_worker)
-    _register_commands(app)
-
-
-def _register_commands(app) -> None:
-    """play_greeting / stop_greeting join the live command service once it offers a registry."""
-    try:
-        from conference.greetings import commands
-    except ImportError:
-        return
-    commands.register(app)
