@@ -9,18 +9,20 @@ which refresh rarely anyway; five minutes of staleness is fine for them.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import get_locale
+from sqlalchemy.orm import selectinload
 
 from conference.db import db
 from conference.events import schedule_formats
-from conference.events.models import Event
-from conference.events.schemas import event_detail, event_summary
+from conference.events.models import AgendaItem, Event
+from conference.events.schemas import detail_loading, event_detail, event_summary
 from conference.events.services import get_event_or_404
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1")
 
 SCHEDULE_MAX_AGE = 300
+SCHEDULE_LOADING = [selectinload(Event.items).selectinload(AgendaItem.speakers)]
 
 
 def fresh_json(payload) -> Response:
@@ -47,6 +49,16 @@ def language() -> str:
     return str(get_locale())
 
 
+def loaded_event(slug: str, options: list) -> Event:
+    """The event with the parts ``options`` name fetched in a few queries; or 404."""
+    query = sa.select(Event).where(Event.slug == slug).options(*options)
+    event = db.session.scalar(query)
+    if event is None:
+        return get_event_or_404(slug)  # raises the protocol's 404 unknown_event
+    g.event = event  # its default language then applies to this request
+    return event
+
+
 @bp.get("/events")
 def list_events():
     """``[{slug, title, starts_at, ends_at, timezone, status}]``, earliest first."""
@@ -57,13 +69,13 @@ def list_events():
 @bp.get("/events/<slug>")
 def show_event(slug: str):
     """The published event (PROTOCOL.md); 404 ``unknown_event``. Never any award winner."""
-    return fresh_json(event_detail(get_event_or_404(slug)))
+    return fresh_json(event_detail(loaded_event(slug, detail_loading())))
 
 
 @bp.get("/events/<slug>/schedule.ics")
 def schedule_ics(slug: str):
     """The agenda as iCalendar, titles in the request's language."""
-    event = get_event_or_404(slug)
+    event = loaded_event(slug, SCHEDULE_LOADING)
     body = schedule_formats.schedule_ics(event, language(), base_url())
     return schedule_file(body, "text/calendar; charset=utf-8", f"{slug}.ics")
 
@@ -71,7 +83,7 @@ def schedule_ics(slug: str):
 @bp.get("/events/<slug>/schedule.json")
 def schedule_json(slug: str):
     """The agenda in the frab / c3voc ``schedule.json`` format."""
-    event = get_event_or_404(slug)
+    event = loaded_event(slug, SCHEDULE_LOADING)
     document = schedule_formats.schedule_json(event, language(), base_url())
     body = current_app.json.dumps(document)
     return schedule_file(body, "application/json; charset=utf-8", f"{slug}-schedule.json")
@@ -80,6 +92,6 @@ def schedule_json(slug: str):
 @bp.get("/events/<slug>/schedule.xml")
 def schedule_xml(slug: str):
     """The agenda in frab's ``schedule.xml`` format."""
-    event = get_event_or_404(slug)
+    event = loaded_event(slug, SCHEDULE_LOADING)
     body = schedule_formats.schedule_xml(event, language(), base_url())
     return schedule_file(body, "application/xml; charset=utf-8", f"{slug}-schedule.xml")

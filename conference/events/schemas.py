@@ -10,10 +10,25 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import selectinload
+
 from conference.awards.models import Award, Contest, Entry, EntryAuthor
 from conference.db import iso
 from conference.events.models import AgendaItem, Event, Project
 from conference.people.models import Organisation, Person
+
+
+def detail_loading() -> list:
+    """Loader options that fetch everything :func:`event_detail` reads in a few queries."""
+    return [
+        selectinload(Event.items).selectinload(AgendaItem.speakers),
+        selectinload(Event.items).selectinload(AgendaItem.organisations),
+        selectinload(Event.people),
+        selectinload(Event.organisations),
+        selectinload(Event.projects).selectinload(Project.organisations),
+        selectinload(Event.contests).selectinload(Contest.entries).selectinload(Entry.authors),
+        selectinload(Event.contests).selectinload(Contest.awards),
+    ]
 
 
 def translated(texts: dict[str, str] | None) -> dict[str, str]:
