@@ -40,7 +40,7 @@ ARTIFACTS_DIR = REPO_DIR / "test-artifacts"
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
 
 
