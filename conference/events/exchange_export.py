@@ -102,7 +102,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         ),
     ]
     organisation_keys = {}
-    for number, (key, org) in enumerate(keyed_rows(event.organisations, language, "organisations")):
+    for number, (key, org) in enumerate(keyed_rows(event.organisations, language)):
         organisation_keys[org.id] = key
         fields = [("key", key), ("name", org.name), ("country", org.country), ("role", org.role)]
         fields += [("website", org.website), ("description", org.description)]
@@ -111,13 +111,13 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         )
         blocks.append(block("[[organisations]]", fields, comment))
     person_keys = {}
-    for number, (key, person) in enumerate(keyed_rows(event.people, language, "people")):
+    for number, (key, person) in enumerate(keyed_rows(event.people, language)):
         person_keys[person.id] = key
         fields = [("key", key), ("name", person.name), ("role", person.role)]
         fields.append(("organisation", organisation_keys.get(person.organisation_id)))
         comment = "People: speakers and presenters." if number == 0 else None
         blocks.append(block("[[people]]", fields, comment))
-    for number, (key, project) in enumerate(keyed_rows(event.projects, language, "projects")):
+    for number, (key, project) in enumerate(keyed_rows(event.projects, language)):
         fields = [("key", key), ("title", project.title), ("description", project.description)]
         fields += [("sector", project.sector), ("action", project.action)]
         fields += [("number", project.number), ("starts_on", project.starts_on)]
@@ -125,7 +125,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         fields.append(("organisations", [organisation_keys[o.id] for o in project.organisations]))
         comment = "Projects presented at the event." if number == 0 else None
         blocks.append(block("[[projects]]", fields, comment))
-    for number, (key, item) in enumerate(keyed_rows(event.items, language, "items")):
+    for number, (key, item) in enumerate(keyed_rows(event.items, language)):
         fields = [("key", key), ("kind", item.kind), ("title", item.title)]
         fields += [("description", item.description)]
         fields += [("planned_start", local(item.planned_start))]
@@ -144,9 +144,9 @@ def contest_blocks(event: Event, blocks: list[str], language: str) -> tuple[dict
     """Contests with their entries and awards; returns the entry and award keys by id."""
     entries = [entry for contest in event.contests for entry in contest.entries]
     awards = [award for contest in event.contests for award in contest.awards]
-    entry_keys = {entry.id: key for key, entry in keyed_rows(entries, language, "entry")}
-    award_keys = {award.id: key for key, award in keyed_rows(awards, language, "award")}
-    for number, (key, contest) in enumerate(keyed_rows(event.contests, language, "contests")):
+    entry_keys = {entry.id: key for key, entry in keyed_rows(entries, language)}
+    award_keys = {award.id: key for key, award in keyed_rows(awards, language)}
+    for number, (key, contest) in enumerate(keyed_rows(event.contests, language)):
         fields = [("key", key), ("title", contest.title), ("description", contest.description)]
         fields.append(("vote_mode", contest.vote_mode))
         comment = "Contests: entries, then awards in ceremony order." if number == 0 else None

@@ -15,6 +15,16 @@ from typing import Any
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_DERIVED = 40
+# A name that folds to nothing (e.g. a title in Cyrillic) gives "<prefix>-<position>".
+PREFIXES = {
+    "organisations": "organisation",
+    "people": "person",
+    "projects": "project",
+    "agenda_items": "item",
+    "contests": "contest",
+    "entries": "entry",
+    "awards": "award",
+}
 
 
 def ascii_slug(text: str, limit: int = MAX_DERIVED) -> str:
@@ -33,7 +43,7 @@ def display_name(row: Any, language: str) -> str:
     return titles.get(language) or next(iter(titles.values()), "")
 
 
-def keyed_rows(rows: Iterable[Any], language: str, fallback: str) -> list[tuple[str, Any]]:
+def keyed_rows(rows: Iterable[Any], language: str) -> list[tuple[str, Any]]:
     """Each row with its key: the stored one, else one derived from its name in ``language``.
 
     Derived keys never collide with stored ones or with each other (``-2``, ``-3`` …).
@@ -45,7 +55,8 @@ def keyed_rows(rows: Iterable[Any], language: str, fallback: str) -> list[tuple[
         if row.key:
             keyed.append((row.key, row))
             continue
-        base = ascii_slug(display_name(row, language)) or f"{fallback}-{number}"
+        prefix = PREFIXES[type(row).__tablename__]
+        base = ascii_slug(display_name(row, language)) or f"{prefix}-{number}"
         key, suffix = base, 2
         while key in taken:
             key, suffix = f"{base}-{suffix}", suffix + 1

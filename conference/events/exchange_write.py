@@ -107,7 +107,7 @@ def write_parts(event: Event | None, spec: dict, language: str) -> Event:
 
 def sync(rows, specs: list[dict], model, language: str) -> dict:
     """``{key: row}`` in file order: the existing row with that key, or a new one."""
-    existing = dict(keyed_rows(rows, language, model.__tablename__))
+    existing = dict(keyed_rows(rows, language))
     result = {}
     for position, data in enumerate(specs):
         row = existing.pop(data["key"], None) or model()
@@ -128,8 +128,8 @@ def write_contests(event: Event, specs: list[dict], language: str) -> tuple[dict
     """
     all_entries = [entry for contest in event.contests for entry in contest.entries]
     all_awards = [award for contest in event.contests for award in contest.awards]
-    old_entries = dict(keyed_rows(all_entries, language, "entry"))
-    old_awards = dict(keyed_rows(all_awards, language, "award"))
+    old_entries = dict(keyed_rows(all_entries, language))
+    old_awards = dict(keyed_rows(all_awards, language))
     contests = sync(event.contests, specs, Contest, language)
     entries, awards = {}, {}
     for contest, data in zip(contests.values(), specs, strict=True):

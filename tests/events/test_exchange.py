@@ -12,6 +12,7 @@ from conference.awards.models import Award, AwardWinner, Entry
 from conference.db import db
 from conference.errors import Conflict
 from conference.events.exchange import EventFileError, export_event, import_event
+from conference.events.exchange_keys import ascii_slug
 from conference.events.models import Event
 from tests.events.conftest import row_counts
 
@@ -117,10 +118,17 @@ def test_export_then_import_gives_the_same_event_and_winners(demo, client):
 def test_an_event_made_without_keys_round_trips_through_derived_keys(app, client):
     from tests.events.reference_event import build_reference_event
 
-    slug = build_reference_event().slug
+    event = build_reference_event()
+    slug = event.slug
+    # A title that folds to no ASCII at all, and two organisations with one name.
+    event.contests[0].entries[2].title = {"lv": "Мой Эразмус"}
+    event.organisations[1].name = event.organisations[2].name
+    db.session.commit()
     before = detail(client, slug)
     text = export_event(slug)
-    assert 'key = "ingrida-brokane"' in text
+    assert 'key = "ingrida-brokane"' in text and 'key = "entry-3"' in text
+    folded = ascii_slug(event.organisations[1].name)
+    assert f'key = "{folded}"' in text and f'key = "{folded}-2"' in text
     import_event(text, replace=True)
     assert detail(client, slug) == before  # the same rows, matched by their derived keys
 
