@@ -79,3 +79,27 @@ def latvian_catalogue(tmp_path_factory):
     with (target / "messages.mo").open("wb") as handle:
         write_mo(handle, catalogue)
     return folder
+
+
+@pytest.fixture
+def start_server(app, app_config, db_url, tmp_path):
+    """``start_server(**settings)``: a running ``conference serve`` on this test's database.
+
+    ``settings`` are configuration keys like ``socketio_message_queue=URL``; every process
+    started is stopped at the end of the test.
+    """
+    from tests.live.servers import ServerProcess
+
+    db.session.remove()  # the server must see what the test committed, and SQLite no lock
+    started: list[ServerProcess] = []
+
+    def start(*args: str, **settings) -> ServerProcess:
+        server = ServerProcess(
+            db_url, tmp_path / f"server-{len(started)}", app_config["SECRET_KEY"], **settings
+        )
+        started.append(server)
+        return server.start(*args)
+
+    yield start
+    for server in started:
+        server.stop()
