@@ -7,6 +7,7 @@ records the problem under the field's path and carries on, so one import lists e
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
@@ -93,7 +94,7 @@ class Reader:
             if name not in data:
                 if default is REQUIRED:
                     self.problem((*path, name), _("is missing"))
-                result[name] = None if default is REQUIRED else default
+                result[name] = None if default is REQUIRED else copy.copy(default)
                 continue
             try:
                 result[name] = convert(self, data[name])

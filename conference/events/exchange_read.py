@@ -28,17 +28,53 @@ MEDIA_KINDS = ("image", "video", "pdf", "link")
 DECIDERS = ("admin", "jury", "vote")
 R = c.REQUIRED
 
+
+def slug(reader, value) -> str:
+    if not isinstance(value, str) or len(value) > 80 or not SLUG_PATTERN.match(value):
+        raise c.Bad(_("must be a slug: lower-case letters, digits and single hyphens"))
+    return value
+
+
+def timezone_name(reader, value) -> str:
+    if not isinstance(value, str):
+        raise c.Bad(_("must be text in quotes"))
+    try:
+        reader.timezone = ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise c.Bad(
+            _("%(name)s is not a time zone (use a name such as Europe/Riga)", name=value)
+        ) from None
+    return value
+
+
+def language_list(reader, value) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise c.Bad(_('must be a list of language codes, e.g. ["lv", "en"]'))
+    for language in value:
+        if language not in reader.languages:
+            raise c.Bad(
+                _(
+                    "%(code)s is not a language of this site (%(languages)s)",
+                    code=language,
+                    languages=", ".join(reader.languages),
+                )
+            )
+        if value.count(language) > 1:
+            raise c.Bad(_("lists %(key)s twice", key=language))
+    return list(value)
+
+
 EVENT_FIELDS = {
-    "slug": (lambda reader, value: slug(reader, value), R),
+    "slug": (slug, R),
     "title": (c.required_translated, R),
     "description": (c.translated, {}),
     "venue": (c.translated, {}),
     "organiser_note": (c.translated, {}),
     "funding_note": (c.translated, {}),
-    "timezone": (lambda reader, value: timezone_name(reader, value), R),
+    "timezone": (timezone_name, R),
     "starts_at": (c.moment, R),
     "ends_at": (c.moment, R),
-    "languages": (lambda reader, value: language_list(reader, value), R),
+    "languages": (language_list, R),
     "default_language": (c.text(8), R),
     "online_url": (c.url, None),
     "logo_url": (c.url_or_path, None),
@@ -125,41 +161,6 @@ class EventFileError(Invalid):
     def __init__(self, message: str, problems: list[dict]):
         super().__init__(message, problems=problems)
         self.problems = problems
-
-
-def slug(reader, value) -> str:
-    if not isinstance(value, str) or len(value) > 80 or not SLUG_PATTERN.match(value):
-        raise c.Bad(_("must be a slug: lower-case letters, digits and single hyphens"))
-    return value
-
-
-def timezone_name(reader, value) -> str:
-    if not isinstance(value, str):
-        raise c.Bad(_("must be text in quotes"))
-    try:
-        reader.timezone = ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise c.Bad(
-            _("%(name)s is not a time zone (use a name such as Europe/Riga)", name=value)
-        ) from None
-    return value
-
-
-def language_list(reader, value) -> list[str]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise c.Bad(_('must be a list of language codes, e.g. ["lv", "en"]'))
-    for language in value:
-        if language not in reader.languages:
-            raise c.Bad(
-                _(
-                    "%(code)s is not a language of this site (%(languages)s)",
-                    code=language,
-                    languages=", ".join(reader.languages),
-                )
-            )
-        if value.count(language) > 1:
-            raise c.Bad(_("lists %(key)s twice", key=language))
-    return list(value)
 
 
 def parse(text: str) -> dict:
