@@ -201,7 +201,11 @@ def read_sections(reader: c.Reader, data: dict) -> dict:
             reader.problem((name,), _("unknown field (expected: %(fields)s)", fields=expected))
     if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
         reader.problem(("format",), _("must be 1 (the only format this version reads)"))
-    event = reader.table(data.get("event"), ("event",), EVENT_FIELDS)
+    if "event" not in data:
+        reader.problem(("event",), _("is missing"))
+        event = None
+    else:
+        event = reader.table(data["event"], ("event",), EVENT_FIELDS)
     if event is None:
         event = {}
     elif event.get("languages") and event.get("default_language"):

@@ -295,3 +295,23 @@ def test_the_example_in_the_docs_is_a_valid_event_file(app):
     assert spec["winners"] == [
         {"award": "second-place", "entries": ["entry-2"], "decided_by": "jury"}
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "items = 5",
+        "event = 3",
+        "contests = [{entries = 5}]",
+        "secret = 1",
+        "[[contests]]\nkey = 'a'\ntitle = { lv = 'x' }\nawards = [1, 2]",
+        "[event]\nslug = 5\ntimezone = 5\nstarts_at = 2021-01-01\nlanguages = 'lv'",
+        "[secret]\n[[secret.winners]]\naward = 'x'\nentries = 'y'",
+        "[[people]]\nkey = 'A B'\nname = ''\nrole = { lv = 5 }",
+    ],
+)
+def test_odd_files_are_refused_with_a_message_not_a_crash(app, text):
+    with pytest.raises(EventFileError) as refused:
+        import_event(text)
+    assert refused.value.problems and refused.value.message
