@@ -72,7 +72,9 @@ class AuthorForm(SubForm):
 
 def entry_form(event, contest, entry=None) -> AdminForm:
     languages, default = event.languages, event.default_language
-    authors = [{"name": a.name, "group": a.group or ""} for a in entry.authors] if entry else []
+    stored_authors = (
+        [{"name": a.name, "group": a.group or ""} for a in entry.authors] if entry else []
+    )
 
     class EntryForm(AdminForm):
         title = translated_field(_l("Title"), languages, required_language=default)
@@ -82,13 +84,14 @@ def entry_form(event, contest, entry=None) -> AdminForm:
         authors = FieldList(
             FormField(AuthorForm, separator="-"),
             label=_l("Authors"),
-            min_entries=len(authors) + SPARE_AUTHOR_ROWS,
+            min_entries=len(stored_authors) + SPARE_AUTHOR_ROWS,
             max_entries=50,
             separator="-",
         )
         media_kind = SelectField(
             _l("Attachment"),
             choices=options([("", "—"), *((kind, MEDIA_KIND_NAMES[kind]) for kind in MEDIA_KINDS)]),
+            default="",
         )
         media_url = URLField(
             _l("Attachment address"),
@@ -111,7 +114,7 @@ def entry_form(event, contest, entry=None) -> AdminForm:
         data = {
             "title": dict(entry.title),
             "description": dict(entry.description or {}),
-            "authors": authors,
+            "authors": stored_authors,
             "media_kind": entry.media_kind or "",
             "media_url": entry.media_url,
         }
