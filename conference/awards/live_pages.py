@@ -52,7 +52,7 @@ def _phrases() -> dict[str, str]:
     """The scripts' sentences in the page's language ({placeholders} filled in by the script)."""
     return {
         "your_vote": _(
-            "Your vote: %(title)s. You can change it until the vote closes.", title="{title}"
+            "Your vote: %(title)s, you can change it until the vote closes.", title="{title}"
         ),
         "vote_sent": _("Thank you, your vote is counted."),
         "choose": _("Choose an entry first."),

@@ -7,7 +7,15 @@
 
 import { phrase, startLiveClient } from "../live/live-client.js";
 import { TimeFormat } from "../live/format.js";
-import { RevealPlayer, element, isLiveReveal, readAwardsPage, spokenReveal, textIn, winnersText } from "./reveal.js";
+import {
+  RevealPlayer,
+  element,
+  isLiveReveal,
+  namesElement,
+  readAwardsPage,
+  spokenReveal,
+  textIn,
+} from "./reveal.js";
 
 const { client, page } = startLiveClient();
 const awardsPage = readAwardsPage();
@@ -41,7 +49,7 @@ function keepJoinCodeFromAddress() {
 function entryTitle(contestId, entryId) {
   const contest = awardsPage.contests.find((known) => known.id === contestId);
   const entry = contest?.entries.find((known) => known.id === entryId);
-  return entry ? `${entry.title} (${entry.authors})` : "";
+  return entry ? `${entry.title} — ${entry.authors}` : "";
 }
 
 function showStatus(form, text, kind = "info") {
@@ -109,7 +117,9 @@ function renderVotes(state) {
     form.hidden = !open;
     anyOpen ||= open;
     const mine = seenOpen.has(contestId) || storage("get", voteKey(contestId));
-    closedForMe ||= status.get(contestId) === "closed" && Boolean(mine);
+    // After the close, "the result is revealed at the ceremony" until the audience award is.
+    const decided = (state.awards || []).some((a) => a.contest_id === contestId && a.kind === "audience");
+    closedForMe ||= status.get(contestId) === "closed" && Boolean(mine) && !decided;
   }
   if (!panel) return;
   panel.querySelector('[data-vote="closed"]').hidden = anyOpen || !closedForMe;
@@ -131,7 +141,7 @@ function awardCard(award, { phase = "still" } = {}) {
       const line = element("p", "reveal-card__entry");
       line.style.setProperty("--i", index);
       line.append(
-        element("span", "reveal-card__names", winnersText([entry])),
+        namesElement([entry], "reveal-card__names"),
         element("span", "reveal-card__work", textIn(entry.title, awardsPage)),
       );
       winners.append(line);
@@ -199,6 +209,9 @@ for (const form of panel?.querySelectorAll(".vote-form") || []) {
   const field = form.querySelector('input[name="join_code"]');
   if (field && code) field.value = code;
   restoreChoice(form);
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "entry_id" && form.querySelector(".vote-status--error")) showStatus(form, "");
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendVote(form);

@@ -35,6 +35,23 @@ export function winnersText(entries) {
   return (entries || []).map((entry) => authorsText(entry.authors)).join(", ");
 }
 
+/**
+ * The winners' names as an element: like winnersText, but each group code "(KS-41)" is kept
+ * whole on one line (no break before it, none at its hyphen).
+ */
+export function namesElement(entries, className) {
+  const node = element("span", className);
+  const authors = (entries || []).flatMap((entry) => entry.authors || []);
+  authors.forEach((author, index) => {
+    const next = authors[index + 1];
+    const sharesWithNext = author.group && next && next.group === author.group;
+    node.append(document.createTextNode(author.name));
+    if (author.group && !sharesWithNext) node.append(element("span", "reveal-group", `\u00a0(${author.group})`));
+    if (next) node.append(document.createTextNode(", "));
+  });
+  return node;
+}
+
 /** Was this update delivered live (not caught up after a reconnection or long ago)? */
 export function isLiveReveal(client, cause, format) {
   if (cause.kind !== "update" || cause.update.type !== "award.revealed") return false;

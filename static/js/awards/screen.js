@@ -7,7 +7,15 @@
 import { startLiveClient } from "../live/live-client.js";
 import { TimeFormat } from "../live/format.js";
 import { currentItem } from "../live/view.js";
-import { RevealPlayer, element, isLiveReveal, readAwardsPage, spokenReveal, textIn, winnersText } from "./reveal.js";
+import {
+  RevealPlayer,
+  element,
+  isLiveReveal,
+  namesElement,
+  readAwardsPage,
+  spokenReveal,
+  textIn,
+} from "./reveal.js";
 
 const MOVES_ON = new Set(["item.started", "item.ended", "event.ended", "announcement.shown", "greeting.started"]);
 
@@ -15,7 +23,7 @@ const { client, page } = startLiveClient();
 const awardsPage = readAwardsPage();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
 const stage = document.getElementById("reveal-stage");
-const announcer = element("p", "visually-hidden");
+const announcer = element("p", "reveal-announcer");
 announcer.setAttribute("aria-live", "polite");
 announcer.setAttribute("aria-atomic", "true");
 document.body.append(announcer);
@@ -42,7 +50,7 @@ function draw(award, { phase }) {
       const line = element("div", "screen-reveal__entry");
       line.style.setProperty("--i", index);
       line.append(
-        element("p", "screen-reveal__names", winnersText([entry])),
+        namesElement([entry], "screen-reveal__names"),
         element("p", "screen-reveal__work", textIn(entry.title, awardsPage)),
       );
       winners.append(line);
