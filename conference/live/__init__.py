@@ -1,5 +1,9 @@
 """The live log: commands, updates, the snapshot cache and the one place that publishes."""
 
+import logging
+
+logger = logging.getLogger(__name__)
+
 
 def init_app(app) -> None:
     from conference.live import api, sockets, views
@@ -16,11 +20,17 @@ def init_app(app) -> None:
 def start_live(app) -> None:
     """When the server starts: load the snapshots, then relay other processes' updates and
     count presence in the background."""
+    import sqlalchemy as sa
+
     from conference.extensions import socketio
     from conference.live.publish import listen, live_hub
 
     hub = live_hub(app)
-    hub.cache.warm()
+    try:
+        logger.info("live: %s event snapshots loaded", hub.cache.warm())
+    except sa.exc.SQLAlchemyError as exc:
+        # Serving still works: snapshots then load on first use.
+        logger.warning("live: snapshots not preloaded: %s", str(exc).splitlines()[0])
     if hub.redis is not None:
         socketio.start_background_task(listen, app)
     socketio.start_background_task(hub.presence.run)
