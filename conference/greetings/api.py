@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from conference.db import db, iso
 from conference.errors import Invalid
@@ -74,5 +75,13 @@ def partner_view(invite: Invite) -> dict:
             "used_uploads": used_uploads,
             "used_bytes": used_bytes,
         },
+        "quota_text": quota_text(invite.max_uploads - used_uploads),
         "greetings": [greeting_json(g, private=True) for g in greetings],
     }
+
+
+def quota_text(left: int) -> str:
+    """How many more videos the link takes, in the request's language."""
+    left = max(0, left)
+    # TRANSLATORS: [partner] how many videos the upload link still takes
+    return ngettext("You can send %(num)s more video.", "You can send %(num)s more videos.", left)

@@ -45,6 +45,7 @@ def check_title(value) -> str | None:
         title = " ".join(title.split())  # a title is one line
     if title is not None and len(title) > MAX_TITLE_CHARS:
         raise Invalid(
+            # TRANSLATORS: [partner]
             _("The title is too long: at most %(count)s characters.", count=MAX_TITLE_CHARS),
             code="title_too_long",
         )
@@ -56,6 +57,7 @@ def check_message(value) -> str | None:
     message = _clean(str(value or ""))
     if message is not None and len(message) > MAX_MESSAGE_CHARS:
         raise Invalid(
+            # TRANSLATORS: [partner]
             _("The message is too long: at most %(count)s characters.", count=MAX_MESSAGE_CHARS),
             code="message_too_long",
         )

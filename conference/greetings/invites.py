@@ -76,26 +76,34 @@ def revoke_invite(invite: Invite) -> None:
         db.session.commit()
 
 
+def invite_by_token(token: str) -> Invite | None:
+    """The invite for ``token`` whatever its state (revoked, expired), or None."""
+    return db.session.scalar(sa.select(Invite).where(Invite.token_hash == hash_token(token)))
+
+
 def find_invite(token: str) -> Invite:
     """The valid invite for ``token``.
 
     Raises 404 ``invite_not_found`` for an unknown token, 410 ``invite_revoked`` or
     ``invite_expired`` for one that no longer works.
     """
-    invite = db.session.scalar(sa.select(Invite).where(Invite.token_hash == hash_token(token)))
+    invite = invite_by_token(token)
     if invite is None:
         raise NotFound(
+            # TRANSLATORS: [partner]
             _("This upload link is not valid. Please check that you copied all of it."),
             code="invite_not_found",
         )
     if invite.revoked_at is not None:
         raise ServiceError(
+            # TRANSLATORS: [partner]
             _("This upload link has been withdrawn. Please ask the organisers for a new one."),
             code="invite_revoked",
             status=410,
         )
     if invite.expires_at <= utcnow():
         raise ServiceError(
+            # TRANSLATORS: [partner]
             _("This upload link has expired. Please ask the organisers for a new one."),
             code="invite_expired",
             status=410,

@@ -6,10 +6,12 @@ plays them during the agenda's greetings item. A greeting joins the end when app
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from conference.db import db
+from conference.db import db, utcnow
 from conference.errors import Invalid, NotFound
 from conference.events.models import Event
 from conference.greetings.models import Greeting
@@ -86,6 +88,20 @@ def all_greetings(event: Event) -> list[Greeting]:
         .order_by(Greeting.created_at.desc(), Greeting.id.desc())
     )
     return listed + [greeting for greeting in others if greeting.id not in listed_ids]
+
+
+def now_and_next(event: Event, order: list[Greeting]) -> tuple[Greeting | None, Greeting | None]:
+    """The greeting playing now (if its time is not over) and the next one in the playlist."""
+    playing = None
+    state = event.greeting_playing
+    if state:
+        started = datetime.fromisoformat(state["started_at"].replace("Z", "+00:00"))
+        if started + timedelta(seconds=state.get("duration_s") or 0) > utcnow():
+            playing = next((g for g in order if g.id == state["id"]), None)
+    if playing is None:
+        return None, order[0] if order else None
+    position = order.index(playing)
+    return playing, order[position + 1] if position + 1 < len(order) else None
 
 
 def move_in_playlist(greeting: Greeting, direction: str) -> None:

@@ -17,6 +17,7 @@ from conference.greetings.serving import media_url
 
 FAILURE_MESSAGES = {
     **REJECTION_MESSAGES,
+    # TRANSLATORS: [partner]
     "server_error": _l(
         "Something went wrong on our side while processing the video. Please upload it "
         "again; if it fails again, please tell the organisers."

@@ -43,6 +43,7 @@ def require_tus_version():
     response = jsonify(
         error_body(
             "unsupported_version",
+            # TRANSLATORS: [partner]
             _(
                 "This server speaks tus %(version)s; please update the upload program.",
                 version=TUS_VERSION,
@@ -79,6 +80,7 @@ def create(token: str):
     invite = find_invite(token)
     if "Upload-Defer-Length" in request.headers:
         raise BadTusRequest(
+            # TRANSLATORS: [partner]
             _("Please declare the file's size (Upload-Length) when the upload starts."),
             code="length_required",
         )
@@ -123,6 +125,7 @@ def append(token: str, key: str):
     invite = find_invite(token)
     if request.mimetype != OFFSET_CONTENT_TYPE:
         raise ServiceError(
+            # TRANSLATORS: [partner]
             _("The upload must be sent as %(type)s.", type=OFFSET_CONTENT_TYPE),
             code="unsupported_media_type",
             status=415,
@@ -201,6 +204,7 @@ def _non_negative_int(header: str) -> int:
     raw = request.headers.get(header, "")
     if not (raw.isascii() and raw.isdigit()):
         raise BadTusRequest(
+            # TRANSLATORS: [partner]
             _("The header %(header)s must be a whole number of bytes.", header=header),
             code="bad_header",
         )
@@ -209,5 +213,7 @@ def _non_negative_int(header: str) -> int:
 
 def _bad_metadata() -> BadTusRequest:
     return BadTusRequest(
-        _("The upload's description (Upload-Metadata) cannot be read."), code="bad_metadata"
+        # TRANSLATORS: [partner]
+        _("The upload's description (Upload-Metadata) cannot be read."),
+        code="bad_metadata",
     )

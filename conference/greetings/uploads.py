@@ -63,6 +63,7 @@ def start_upload(invite: Invite, new: NewUpload) -> Greeting:
     limit = setting("max_upload_bytes")
     if new.length > limit:
         raise TooLarge(
+            # TRANSLATORS: [partner]
             _(
                 "The file is %(size)s; the largest accepted is %(limit)s.",
                 size=format_size(new.length),
@@ -126,6 +127,7 @@ def find_upload(invite: Invite, key: str) -> Greeting:
             sa.select(Greeting).where(Greeting.upload_key == key, Greeting.invite_id == invite.id)
         )
     if greeting is None:
+        # TRANSLATORS: [partner]
         raise NotFound(_("There is no such upload. Please start again."), code="upload_not_found")
     if greeting.status == "uploading" and greeting.upload_expires_at <= utcnow():
         try:
@@ -134,6 +136,7 @@ def find_upload(invite: Invite, key: str) -> Greeting:
             raise _busy() from None
         db.session.commit()
         raise ServiceError(
+            # TRANSLATORS: [partner]
             _("This unfinished upload has expired. Please upload the file again."),
             code="upload_expired",
             status=410,
@@ -168,6 +171,7 @@ def append_bytes(
         if offset == greeting.upload_length and not content_length:
             return greeting
         raise Conflict(
+            # TRANSLATORS: [partner]
             _("This upload is already complete; nothing more can be added to it."),
             code="upload_complete",
         )
@@ -180,6 +184,7 @@ def append_bytes(
             start = os.fstat(handle.fileno()).st_size
             if offset != start:
                 raise Conflict(
+                    # TRANSLATORS: [partner]
                     _(
                         "The upload continues at byte %(expected)s, not %(offset)s.",
                         expected=start,
@@ -202,7 +207,9 @@ def append_bytes(
         raise _busy() from None
     except FileNotFoundError:
         raise NotFound(
-            _("There is no such upload. Please start again."), code="upload_not_found"
+            # TRANSLATORS: [partner]
+            _("There is no such upload. Please start again."),
+            code="upload_not_found",
         ) from None
     return _record_progress(greeting, key, received)
 
@@ -215,11 +222,13 @@ def terminate_upload(invite: Invite, key: str) -> None:
     greeting = find_upload(invite, key)
     if greeting.review == "approved":
         raise Conflict(
+            # TRANSLATORS: [partner]
             _("This greeting is already approved. Please ask the organisers to remove it."),
             code="greeting_approved",
         )
     if greeting.status == "processing":
         raise Conflict(
+            # TRANSLATORS: [partner]
             _("This video is being processed. Please wait until it is finished."),
             code="greeting_processing",
         )
@@ -234,15 +243,19 @@ def _replaceable(invite: Invite, greeting_id: int) -> Greeting:
     greeting = db.session.get(Greeting, greeting_id)
     if greeting is None or greeting.invite_id != invite.id:
         raise NotFound(
-            _("There is no greeting %(id)s to replace.", id=greeting_id), code="greeting_not_found"
+            # TRANSLATORS: [partner]
+            _("There is no greeting %(id)s to replace.", id=greeting_id),
+            code="greeting_not_found",
         )
     if greeting.review == "approved":
         raise Conflict(
+            # TRANSLATORS: [partner]
             _("This greeting is already approved and can no longer be replaced."),
             code="greeting_approved",
         )
     if greeting.status == "processing":
         raise Conflict(
+            # TRANSLATORS: [partner]
             _("This video is being processed. Please wait until it is finished."),
             code="greeting_processing",
         )
@@ -264,6 +277,7 @@ def _check_quota(invite: Invite, length: int, replaced: Greeting | None) -> None
         total -= replaced.upload_length or 0
     if count + 1 > invite.max_uploads:
         raise ServiceError(
+            # TRANSLATORS: [partner]
             _(
                 "This link accepts at most %(count)s videos; replace one of yours instead.",
                 count=invite.max_uploads,
@@ -273,6 +287,7 @@ def _check_quota(invite: Invite, length: int, replaced: Greeting | None) -> None
         )
     if total + length > invite.max_bytes:
         raise TooLarge(
+            # TRANSLATORS: [partner]
             _(
                 "This file would exceed the link's total of %(limit)s (%(free)s left).",
                 limit=format_size(invite.max_bytes),
@@ -304,6 +319,7 @@ def _receive(stream, handle, limit: int) -> tuple[int, bool]:
 def _record_progress(greeting: Greeting, key: str, received: int) -> Greeting:
     greeting = db.session.get(Greeting, greeting.id, populate_existing=True)
     if greeting is None or greeting.upload_key != key:
+        # TRANSLATORS: [partner]
         raise NotFound(_("There is no such upload. Please start again."), code="upload_not_found")
     greeting.upload_offset = received
     greeting.upload_expires_at = _next_expiry()
@@ -324,6 +340,7 @@ def _next_expiry() -> datetime:
 
 def _too_many_bytes() -> ServiceError:
     return TooLarge(
+        # TRANSLATORS: [partner]
         _("More bytes arrived than the upload declared. Please start the upload again."),
         code="too_many_bytes",
     )
@@ -331,6 +348,7 @@ def _too_many_bytes() -> ServiceError:
 
 def _busy() -> ServiceError:
     return ServiceError(
+        # TRANSLATORS: [partner]
         _("This upload is receiving data on another connection. Please try again shortly."),
         code="upload_busy",
         status=423,

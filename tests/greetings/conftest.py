@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from conference.db import db
@@ -55,6 +57,21 @@ def app_config(app_config, greetings_catalogues):
     app_config["BABEL_TRANSLATION_DIRECTORIES"] = f"{greetings_catalogues};{TRANSLATIONS_DIR}"
     app_config["TASKS_IN_PROCESS_WORKER"] = False
     return app_config
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``, as in production: the tests' app context outlives
+    requests, and Flask-Babel (the locale) and the auth helpers (the user) cache in ``g``."""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshRequestClient
+    return app.test_client()
 
 
 @pytest.fixture

@@ -78,11 +78,14 @@ def test_a_revoked_token_stops_uploads_in_progress(client, event, partner):
     assert client.get(f"/api/v1/invites/{token}").status_code == 410
 
 
-def test_errors_come_in_the_requests_language(client, event):
+def test_errors_come_in_the_requests_language(app, client, event):
     answer = client.get("/api/v1/invites/nope?lang=lv")
-    assert answer.get_json()["error"]["message"] != (
-        "This upload link is not valid. Please check that you copied all of it."
+    assert answer.get_json()["error"]["message"] == (
+        "Šī augšupielādes saite nav derīga. Lūdzu, pārbaudiet, vai nokopējāt to visu."
     )
+    browser = app.test_client()  # a second browser: no language cookie yet
+    answer = browser.get("/api/v1/invites/nope", headers={"Accept-Language": "pt-PT,pt;q=0.9"})
+    assert answer.get_json()["error"]["message"].startswith("Esta ligação de envio não é válida.")
 
 
 def test_zero_bytes_are_refused_before_anything_is_stored(client, invite_token):
