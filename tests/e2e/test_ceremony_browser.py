@@ -198,9 +198,16 @@ def test_vote_and_reveal_on_two_attendee_pages_and_the_screen(new_context, serve
     expect(moment(later, last)).to_contain_text("Dmitrijs Sirotko")  # at once, no pause
     assert later.locator(".reveal-card__pending").count() == 0
     expect(later.locator("#ceremony")).to_contain_text("Dmitrijs Ivčeno, Dmitrijs Lukins")
+    later_screen = open_page(
+        new_context,
+        f"{server.url}/events/{SLUG}/screen?lang=en",
+        viewport={"width": 1280, "height": 720},
+    )  # during the ceremony item: the latest award stays up, at once
+    expect(stage(later_screen, last)).to_contain_text("Dmitrijs Sirotko")
+    expect(stage(later_screen, last)).to_contain_text("Audience favourite")
     results = open_page(new_context, f"{server.url}/events/{SLUG}/results?lang=lv")
     expect(results.locator(".results-summary li").first).to_have_text(FIRST_PLACE_LV)
     expect(results.locator(".results-summary li")).to_have_count(6)
     shot(results, "results-lv")
-    for page in (latvian, english, screen, console, later, results):
+    for page in (latvian, english, screen, console, later, later_screen, results):
         assert page.errors == [], page.errors
