@@ -29,7 +29,9 @@ function restoreFocusAfterMove() {
   if (target) target.focus();
   row.classList.add("just-moved");
 }
-restoreFocusAfterMove();
+// After "load": the browser's own jump to the row's #fragment would otherwise take the focus.
+if (document.readyState === "complete") restoreFocusAfterMove();
+else window.addEventListener("load", () => requestAnimationFrame(restoreFocusAfterMove));
 
 function followLanguageBoxes() {
   const boxes = document.querySelectorAll('input[type="checkbox"][name="languages"]');

@@ -56,7 +56,10 @@ def event_form(event=None, **kwargs) -> AdminForm:
             _l("Time zone"), choices=options(timezone_choices()), default="Europe/Riga"
         )
         starts_at = DateTimeLocalField(
-            _l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()]
+            _l("Starts"),
+            format=DATETIME_FORMAT,
+            validators=[InputRequired()],
+            description=_l("The time at the event, in the time zone chosen above."),
         )
         ends_at = DateTimeLocalField(
             _l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, URLField
 from wtforms.validators import URL, InputRequired, Length, Optional
@@ -58,7 +59,10 @@ def item_form(event, item=None) -> AdminForm:
             _l("Description"), languages, multiline=True, max_length=5000
         )
         planned_start = DateTimeLocalField(
-            _l("Planned start"), format=DATETIME_FORMAT, validators=[InputRequired()]
+            _l("Planned start"),
+            format=DATETIME_FORMAT,
+            validators=[InputRequired()],
+            description=_("The time at the event: %(zone)s.", zone=event.timezone),
         )
         planned_end = DateTimeLocalField(
             _l("Planned end"), format=DATETIME_FORMAT, validators=[InputRequired()]
