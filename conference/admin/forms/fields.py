@@ -8,12 +8,19 @@ from datetime import datetime
 from babel import Locale
 from flask_babel import get_locale
 from wtforms import FormField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from conference.admin.forms.base import SubForm
 from conference.i18n import LANGUAGE_NAMES
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 
 # Region codes Babel knows that are not countries (EU, UN, "unknown region", ...).
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
@@ -55,7 +62,7 @@ def texts(data: dict[str, str] | None) -> dict[str, str]:
 
 
 def options(pairs) -> list:
-    """``(value, label)`` pairs as the select fields' choices (WTForms 3.3 wants SelectChoice)."""
+    """``(value, label)`` pairs as the select fields' choices, in the form WTForms wants."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
