@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from conference.db import db
 from conference.errors import Conflict, Invalid, NotFound, ServiceError
@@ -41,13 +42,14 @@ def assert_refused(body: dict, code: str, error=Invalid) -> str:
     """The command is refused with ``code`` and neither the log nor the state changed."""
     before_event = current_event()
     seq, items = before_event.last_seq, statuses()
-    with pytest.raises(error) as refusal:
+    with pytest.raises(error) as refusal, force_locale("en"):
         run_command(SLUG, body)
     assert refusal.value.code == code
+    message = str(refusal.value.message)
     after = current_event()
     assert after.last_seq == seq and statuses() == items
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveUpdate)) == seq
-    return str(refusal.value.message)
+    return message
 
 
 def test_start_event_starts_the_first_item(event):
