@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, g, has_request_context, request
 
 LANG_COOKIE = "lang"
+PUBLIC_LANGUAGES = ("lv", "en")
 LANGUAGE_NAMES = {
     "lv": "Latviešu",
     "en": "English",
@@ -24,24 +25,37 @@ def supported_languages() -> list[str]:
     return current_app.config["LANGUAGES"]
 
 
+def page_languages() -> list[str]:
+    """Languages a public page is offered in: the event's (else Latvian and English).
+
+    The partners' languages (et, it, es, pt, de) exist for their upload pages only, which choose
+    their language themselves; a German browser on a public page gets the event's languages.
+    """
+    supported = supported_languages()
+    event = getattr(g, "event", None)
+    offered = list(event.languages) if event is not None else list(PUBLIC_LANGUAGES)
+    return [code for code in offered if code in supported] or [supported[0]]
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector (outside a request: the site's default language)."""
     if not has_request_context():
         return current_app.config["DEFAULT_LANGUAGE"]
-    supported = supported_languages()
+    offered = page_languages()
     asked = request.args.get("lang")
-    if asked in supported:
+    if asked in offered:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in supported:
+    if cookie in offered:
         return cookie
-    best = request.accept_languages.best_match(supported)
+    best = request.accept_languages.best_match(offered)
     if best:
         return best
     event = getattr(g, "event", None)
-    if event is not None and event.default_language in supported:
+    if event is not None and event.default_language in offered:
         return event.default_language
-    return current_app.config["DEFAULT_LANGUAGE"]
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    return default if default in offered else offered[0]
 
 
 def remember_language(response):
