@@ -12,6 +12,7 @@ Screenshots go to ``test-artifacts/screenshots/`` for a person to look at.
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
@@ -225,3 +226,83 @@ def test_attendee_page_survives_a_server_restart(new_context, server, shot):
     )
     assert statuses == [item["status"] for item in state["items"]]
     assert page.errors == []
+
+
+class HeldSocket:
+    """Holds the Socket.IO events the server sends to one page over its WebSocket, as a slow
+    network would, until released; everything else (handshake, pings) passes through."""
+
+    def __init__(self, page):
+        self.holding = False
+        self.held: list = []
+        self.routes: list = []
+        page.route_web_socket(re.compile(r"/socket\.io/"), self.route)
+
+    def route(self, socket) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda message: server.send(message))
+        server.on_message(lambda message: self.deliver(socket, message))
+        self.routes.append(socket)
+
+    def deliver(self, socket, message) -> None:
+        is_event = isinstance(message, str) and message.startswith(("42", "43"))
+        if self.holding and is_event:
+            self.held.append((socket, message))
+        else:
+            socket.send(message)
+
+    def release(self) -> None:
+        self.holding = False
+        for socket, message in self.held:
+            socket.send(message)
+        self.held.clear()
+
+
+def test_a_click_on_a_stale_console_is_refused_and_explained(new_context, server, shot):
+    with server_database(server.instance, server.database_url):
+        from conference.users.services import create_user
+
+        create_user("otrs.moderators@example.org", "moderator", PASSWORD)
+    command(server, {"type": "start_event"})
+    first = sign_in_to_console(new_context, server)
+    second = new_context(viewport={"width": 1366, "height": 900}).new_page()
+    slow = HeldSocket(second)
+    second.goto(f"{server.url}/moderate/{SLUG}?lang=en")
+    second.fill('input[name="email"]', "otrs.moderators@example.org")
+    second.fill('input[name="password"]', PASSWORD)
+    second.click('button[type="submit"]')
+    expect(second.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])
+    expect(second.locator('[data-field="connection"]')).to_have_text("Live")
+    second.wait_for_function("document.querySelector('[data-live-page]').dataset.seq !== ''")
+    second.wait_for_timeout(500)  # let the transport settle on the routed WebSocket
+    assert slow.routes, "the console did not use a WebSocket"
+
+    slow.holding = True
+    first.click('button[data-command="next_item"]')
+    expect(first.locator(NOW_TITLE)).to_have_text(TITLES["lv"][1])
+    seq_after_first = server_state(server)["seq"]
+    expect(second.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])  # its view is stale
+
+    second.click('button[data-command="next_item"]')
+    message = second.locator("#console-message")
+    expect(message).to_contain_text("Someone else changed the agenda just now")
+    shot(second, "console-conflict.png", full_page=False)
+    slow.release()
+    expect(second.locator(NOW_TITLE)).to_have_text(TITLES["en"][1])
+    state = server_state(server)
+    assert state["seq"] == seq_after_first, "the stale click was applied"
+    assert [item["status"] for item in state["items"][:3]] == ["done", "live", "upcoming"]
+
+    second.click('[data-action="confirm-end"]')
+    dialog = second.locator("#end-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator('button[value="cancel"]').click()
+    expect(dialog).to_be_hidden()
+    assert server_state(server)["event"]["status"] == "live"
+    second.click('[data-action="confirm-end"]')
+    dialog.locator('button[value="end"]').click()
+    for console in (first, second):
+        expect(console.locator('[data-field="event-status"]')).to_have_attribute(
+            "data-status", "ended"
+        )
+    assert server_state(server)["event"]["status"] == "ended"

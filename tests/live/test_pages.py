@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from conference.awards.models import Award, AwardWinner, Contest, Entry, EntryAuthor, JuryScore
 from conference.db import db, utcnow
@@ -24,6 +27,9 @@ SNAPSHOT_KEYS = {
     "awards",
     "online",
 }
+FRAGMENT = (
+    Path(__file__).resolve().parents[2] / "conference/translations/fragments/live-pages.lv.po"
+)
 ITEM_KEYS = {"id", "status", "planned_start", "planned_end", "actual_start", "actual_end"}
 
 
@@ -44,6 +50,27 @@ def sign_in_as(client, role: str) -> None:
 @pytest.fixture
 def event(app):
     return make_sample_event()
+
+
+@pytest.fixture
+def latvian_pages(tmp_path, app_config):
+    """The app with this area's Latvian fragment as its catalogue, as it will be once merged.
+
+    Flask-Babel caches catalogues per language for the whole process (on the shared ``babel``
+    object), so the cache is emptied before and after: no other test sees this catalogue.
+    """
+    from conference.extensions import babel
+
+    folder = tmp_path / "translations" / "lv" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with FRAGMENT.open("rb") as handle:
+        catalogue = read_po(handle, locale="lv")
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalogue)
+    app_config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
+    babel.domain_instance.cache.clear()
+    yield
+    babel.domain_instance.cache.clear()
 
 
 @pytest.mark.parametrize(
@@ -76,17 +103,19 @@ def test_pages_of_an_unknown_event_are_404(client, event):
 
 
 def test_initial_state_is_the_public_snapshot_and_nothing_secret(client, event):
+    """Entries and award titles are public (the vote panel lists entries); who won which award,
+    the jury's scores and comments are not, until a reveal puts an award into the live log."""
     contest = Contest(event=event, title={"lv": "Mans Erasmus", "en": "My Erasmus"})
-    entry = Entry(contest=contest, title={"lv": "Slepenais uzvarētāja darbs"})
+    entry = Entry(contest=contest, title={"lv": "Dzeja par Erasmus"})
     entry.authors.append(EntryAuthor(name="Dmitrijs Ivčeno", group="LMT-21"))
-    award = Award(contest=contest, kind="place", rank=1, title={"lv": "Pirmā vieta Ābolā"})
+    award = Award(contest=contest, kind="place", rank=1, title={"lv": "Pirmā vieta"})
     db.session.add_all([contest, entry, award])
     db.session.flush()
     juror = create_user("jury@example.org", "jury", "correct horse battery")
     db.session.add_all(
         [
-            AwardWinner(award_id=award.id, entry_id=entry.id),
-            JuryScore(juror_id=juror.id, entry_id=entry.id, score=9, comment="Ļoti labi"),
+            AwardWinner(award_id=award.id, entry_id=entry.id, decided_by="jury"),
+            JuryScore(juror_id=juror.id, entry_id=entry.id, score=9, comment="Ļoti labs darbs"),
         ]
     )
     db.session.commit()
@@ -100,8 +129,10 @@ def test_initial_state_is_the_public_snapshot_and_nothing_secret(client, event):
         assert snapshot["event"]["slug"] == SLUG and snapshot["event"]["status"] == "scheduled"
         assert snapshot["awards"] == []
         assert snapshot["votes"] == [{"contest_id": contest.id, "status": "not_opened"}]
-        for secret in ("Dmitrijs Ivčeno", "Slepenais uzvarētāja darbs", "Pirmā vieta", "Ļoti labi"):
-            assert secret not in html
+        assert "Dmitrijs Ivčeno" not in json.dumps(snapshot, ensure_ascii=False)
+        assert "Ļoti labs darbs" not in html
+        page_data = json.dumps(json_block(html, "live-page"), ensure_ascii=False)
+        assert "Dmitrijs Ivčeno" not in page_data and "Pirmā vieta" not in page_data
 
 
 def test_live_state_is_rendered_before_any_script_runs(client, event):
@@ -153,7 +184,7 @@ def test_console_is_refused_to_a_juror(client, event):
 
 def test_console_for_a_moderator(client, event):
     sign_in_as(client, "moderator")
-    response = client.get(f"/moderate/{SLUG}?lang=lv")
+    response = client.get(f"/moderate/{SLUG}?lang=en")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert re.search(r'<meta name="csrf-token" content="[^"]{20,}">', html)
@@ -164,4 +195,17 @@ def test_console_for_a_moderator(client, event):
     assert 'name="lv"' in html and 'name="en"' in html
     assert "Atklāšanas uzruna" in html
     assert set(json_block(html, "initial-state")) == SNAPSHOT_KEYS
-    assert "Someone else changed the agenda" in html or "kāds cits" in html.lower()
+    phrases = json_block(html, "live-phrases")
+    assert phrases["conflict"].startswith("Someone else changed the agenda just now")
+    assert "{n}" in phrases["online"] and "{time}" in phrases["elapsed"]
+
+
+def test_pages_speak_latvian_to_the_scripts_too(latvian_pages, client, event):
+    sign_in_as(client, "moderator")
+    console = client.get(f"/moderate/{SLUG}?lang=lv").get_data(as_text=True)
+    assert "Moderatora pults" in console and "Beigt pasākumu?" in console
+    phrases = json_block(console, "live-phrases")
+    assert phrases["conflict"].startswith("Kāds cits tikko mainīja programmu")
+    assert phrases["online"] == "Tiešsaistē: {n}"
+    home = client.get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
+    assert "Pasākums vēl nav sācies." in home and "Pievienoties videozvanam" in home
