@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 
 import sqlalchemy as sa
@@ -92,8 +94,9 @@ def run_blocking(function, *args, **kwargs):
     """Call ``function``; under gevent, in a native thread so the server keeps answering.
 
     Decoding and encoding hold the CPU for seconds at a time; in a greenlet that would
-    freeze every WebSocket of the server. PyAV releases the interpreter lock while FFmpeg
-    works, so the event loop keeps running beside it.
+    freeze every WebSocket of the server until the video is done. In a native thread the
+    interpreter lock is shared (and FFmpeg releases it while it works), and the thread runs
+    at a lower CPU priority than the server, so attendees come first.
     """
     try:
         from gevent import get_hub, monkey
@@ -101,4 +104,23 @@ def run_blocking(function, *args, **kwargs):
         return function(*args, **kwargs)
     if not monkey.is_module_patched("threading"):
         return function(*args, **kwargs)
-    return get_hub().threadpool.apply(function, args, kwargs)
+    succeeded, value = get_hub().threadpool.apply(_in_background, (function, args, kwargs))
+    if not succeeded:
+        raise value
+    return value
+
+
+BACKGROUND_NICENESS = 10
+
+
+def _in_background(function, args, kwargs):
+    """Run in gevent's thread pool: lower this thread's priority (FFmpeg's threads inherit it)
+    and hand exceptions back as values, so that the pool does not print expected refusals."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+    except (AttributeError, OSError):
+        pass
+    try:
+        return True, function(*args, **kwargs)
+    except Exception as error:
+        return False, error

@@ -12,7 +12,7 @@ import base64
 import binascii
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.http import http_date
 
@@ -149,8 +149,16 @@ def terminate(token: str, key: str):
 
 
 def upload_url(token: str, key: str) -> str:
-    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages."""
+    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages.
+
+    Behind a proxy that ends TLS the request looks like plain HTTP, so ``[server] public_url``
+    (needed for the invite links anyway) gives the scheme and host when it is set.
+    """
     extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
+    public = current_app.config.get("PUBLIC_URL") or ""
+    if public:
+        path = url_for("greetings_tus.status", token=token, key=key, **extra)
+        return public.rstrip("/") + path.removeprefix(request.script_root)
     return url_for("greetings_tus.status", token=token, key=key, _external=True, **extra)
 
 

@@ -50,6 +50,14 @@ def test_post_creates_an_upload_at_an_absolute_location(client, invite_token):
     assert head.headers["Cache-Control"] == "no-store"
 
 
+def test_location_uses_the_public_url_behind_a_proxy(app, client, invite_token):
+    app.config["PUBLIC_URL"] = "https://konference.example.lv"
+    answer = create(client, invite_token, 11)
+    assert answer.headers["Location"].startswith(
+        f"https://konference.example.lv/api/v1/invites/{invite_token}/uploads/"
+    )
+
+
 def test_patch_appends_and_head_reports_the_offset(app, client, invite_token):
     location = create(client, invite_token, 10).headers["Location"]
     first = patch(client, location, b"01234", 0)
