@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6bbf037299a3
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 00:55:22.090102
+Create Date: 2026-11-30 01:38:42.858630
 
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import conference.db
 
 
 # revision identifiers, used by Alembic.
-revision: str = '6bbf037299a3'
+revision: str = '0001'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('title', conference.db.Translated(), nullable=False),
     sa.Column('description', conference.db.Translated(), nullable=False),
@@ -110,6 +111,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('title', conference.db.Translated(), nullable=False),
     sa.Column('description', conference.db.Translated(), nullable=False),
     sa.Column('vote_status', sa.String(length=16), nullable=False),
@@ -154,6 +156,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('role', sa.String(length=24), nullable=False),
@@ -169,6 +172,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('title', conference.db.Translated(), nullable=False),
     sa.Column('description', conference.db.Translated(), nullable=False),
     sa.Column('sector', conference.db.Translated(), nullable=False),
@@ -187,6 +191,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contest_id', sa.Integer(), nullable=False),
     sa.Column('ceremony_order', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=True),
     sa.Column('title', conference.db.Translated(), nullable=False),
@@ -201,6 +206,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contest_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('title', conference.db.Translated(), nullable=False),
     sa.Column('description', conference.db.Translated(), nullable=False),
     sa.Column('media_kind', sa.String(length=16), nullable=True),
@@ -241,6 +247,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('role', conference.db.Translated(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
