@@ -8,12 +8,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import gettext as _
 
-from conference.errors import NotFound
 from conference.extensions import csrf
 from conference.live.commands import run_command
 from conference.live.publish import live_hub
+from conference.live.schemas import unknown_event
 from conference.users.auth import require_api_role
 
 bp = Blueprint("live_api", __name__, url_prefix="/api/v1")
@@ -27,7 +26,7 @@ def state(slug: str):
     """The event's snapshot (as the Socket.IO ``snapshot`` message carries it)."""
     entry = live_hub().cache.get(slug)
     if entry is None:
-        raise NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
+        raise unknown_event(slug)
     body, etag = entry.state_body()
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)

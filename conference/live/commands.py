@@ -47,12 +47,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from conference.db import db, utcnow
-from conference.errors import Conflict, Invalid, NotFound, ServiceError, error_body
+from conference.errors import Conflict, Invalid, ServiceError, error_body
 from conference.events.models import Event
 from conference.live import publish
 from conference.live.log import append_update
 from conference.live.models import CommandRecord
-from conference.live.schemas import CommandRequest, parse_command
+from conference.live.schemas import CommandRequest, parse_command, unknown_event
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def _begin_locked(session: Session, slug: str) -> Event:
         .execution_options(populate_existing=True)
     )
     if event is None:
-        raise NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
+        raise unknown_event(slug)
     return event
 
 

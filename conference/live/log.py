@@ -41,16 +41,15 @@ def append_update(
     return row
 
 
-def updates_after(session: Session, event_id: int, seq: int, limit: int | None = None):
+def updates_after(session: Session, event_id: int, seq: int) -> list[LiveUpdate]:
     """The updates of the event with ``seq`` greater than ``seq``, oldest first."""
-    query = (
-        sa.select(LiveUpdate)
-        .where(LiveUpdate.event_id == event_id, LiveUpdate.seq > seq)
-        .order_by(LiveUpdate.seq)
+    return list(
+        session.scalars(
+            sa.select(LiveUpdate)
+            .where(LiveUpdate.event_id == event_id, LiveUpdate.seq > seq)
+            .order_by(LiveUpdate.seq)
+        )
     )
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.scalars(query))
 
 
 def latest_updates(session: Session, event_id: int, count: int) -> list[LiveUpdate]:

@@ -12,10 +12,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from conference.db import iso
-from conference.errors import Invalid
+from conference.errors import Invalid, NotFound
 
 COMMAND_ID_MAX = 64
 ANNOUNCEMENT_MAX_CHARS = 1000
+
+
+def unknown_event(slug: str) -> NotFound:
+    """The refusal for a slug that names no event (404 in the API, connect_error on sockets)."""
+    return NotFound(_("There is no event %(slug)s.", slug=slug), code="unknown_event")
 
 
 def event_state(event) -> dict:

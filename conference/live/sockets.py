@@ -16,6 +16,7 @@ from flask_socketio import ConnectionRefusedError
 from conference.attendees import ATTENDEE_COOKIE, read_attendee_id
 from conference.extensions import socketio
 from conference.live import publish
+from conference.live.schemas import unknown_event
 
 
 def on_connect(auth=None):
@@ -28,9 +29,8 @@ def on_connect(auth=None):
         )
     hub = publish.live_hub()
     if not publish.follow(hub, request.sid, slug):
-        raise ConnectionRefusedError(
-            _("There is no event %(slug)s.", slug=slug), {"code": "unknown_event"}
-        )
+        refusal = unknown_event(slug)
+        raise ConnectionRefusedError(refusal.message, {"code": refusal.code})
     attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
     hub.presence.joined(request.sid, slug, attendee_id)
 
