@@ -272,7 +272,7 @@ def test_a_click_on_a_stale_console_is_refused_and_explained(new_context, server
     second.fill('input[name="password"]', PASSWORD)
     second.click('button[type="submit"]')
     expect(second.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])
-    expect(second.locator('[data-field="connection"]')).to_have_text("Live")
+    expect(second.locator('[data-field="connection"]')).to_have_text("Connected")
     second.wait_for_function("document.querySelector('[data-live-page]').dataset.seq !== ''")
     second.wait_for_timeout(500)  # let the transport settle on the routed WebSocket
     assert slow.routes, "the console did not use a WebSocket"
@@ -306,3 +306,53 @@ def test_a_click_on_a_stale_console_is_refused_and_explained(new_context, server
             "data-status", "ended"
         )
     assert server_state(server)["event"]["status"] == "ended"
+
+
+class LossySocket:
+    """Between the server and one page: loses the first ``update`` event, and delivers the one
+    after it twice, as a flaky network or a proxy replaying a frame might."""
+
+    def __init__(self, page):
+        self.lost: list[str] = []
+        self.doubled: list[str] = []
+        self.sent_by_page: list[str] = []
+        page.route_web_socket(re.compile(r"/socket\.io/"), self.route)
+
+    def route(self, socket) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda message: self.upstream(server, message))
+        server.on_message(lambda message: self.deliver(socket, message))
+
+    def upstream(self, server, message) -> None:
+        self.sent_by_page.append(message)
+        server.send(message)
+
+    def deliver(self, socket, message) -> None:
+        if isinstance(message, str) and message.startswith('42["update"'):
+            if not self.lost:
+                self.lost.append(message)
+                return
+            if not self.doubled:
+                self.doubled.append(message)
+                socket.send(message)
+        socket.send(message)
+
+
+def test_a_lost_update_is_noticed_by_its_seq_and_fetched_again(new_context, server):
+    command(server, {"type": "start_event"})
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    wire = LossySocket(page)
+    page.goto(f"{server.url}/events/{SLUG}?lang=en")
+    expect(page.locator("#live-connection")).to_be_hidden()
+    page.wait_for_timeout(500)  # the WebSocket takes over from the first long-polling request
+    expect(page.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])
+
+    answer = command(server, {"type": "next_item"})  # item.ended (lost), item.started (twice)
+    expect(page.locator(NOW_TITLE)).to_have_text(TITLES["en"][1], timeout=5000)
+    expect(page.locator("[data-live-page]")).to_have_attribute("data-seq", str(answer["seq"]))
+    assert wire.lost and wire.doubled, "the test's network did not lose and double a frame"
+    assert any('"resync"' in str(message) for message in wire.sent_by_page)
+    statuses = page.eval_on_selector_all(
+        ".live-agenda__item", "rows => rows.map(row => row.className.split('is-')[1])"
+    )
+    assert statuses == [item["status"] for item in server_state(server)["items"]]
