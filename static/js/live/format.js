@@ -79,8 +79,8 @@ export function itemClock(item, format, phrases) {
   };
 }
 
-/** A time element's text: event time, plus "(13:05 your time)" where the viewer's differs. */
-export function setTime(element, iso, format, phrases) {
+/** Put a <time> with the event's clock time for ``iso`` into ``element`` (empty without one). */
+export function setTime(element, iso, format) {
   if (!element) return;
   element.textContent = "";
   if (!iso) return;
