@@ -158,6 +158,7 @@ def test_console_drives_both_attendee_pages_live(new_context, server, shot):
         shown_at = page.evaluate("window.__shownAt")
         assert shown_at is not None, "the page was reloaded instead of updated"
         assert shown_at - pressed_at < 1000, f"{lang} page took {shown_at - pressed_at} ms"
+        print(f"Next reached the {lang} page in {shown_at - pressed_at} ms")
     first_row = latvian.locator(f'[data-item-id="{server_state(server)["items"][0]["id"]}"]')
     expect(first_row).to_have_class("live-agenda__item is-done")
     expect(latvian.locator("#live-announcer")).to_contain_text(TITLES["lv"][1])
