@@ -114,6 +114,8 @@ def run_command(slug: str, body, actor_id: int | None = None) -> dict:
 
     Raises NotFound (no event), Conflict (409, stale ``expected_seq``), Invalid (422) or the
     stored refusal of a repeated ``command_id``. Publishes the updates after the commit.
+    Needs an app context. The command runs in a transaction of its own on ``db.session``:
+    whatever the caller left uncommitted there is discarded first.
     """
     request = parse_command(body)
     session = db.session
