@@ -88,9 +88,23 @@ def app_config(tmp_path, db_url):
     }
 
 
+def _forget_request_globals():
+    """Each test request starts with its own ``g``, as in production.
+
+    The ``app`` fixture keeps one app context open, which Flask reuses for the test client's
+    requests, so Flask-Babel's cached locale and ``g.event`` would leak from one request into
+    the next (a ``?lang=en`` request followed by ``?lang=lv`` would still answer in English).
+    """
+    from flask import g
+
+    g.pop("_flask_babel", None)
+    g.pop("event", None)
+
+
 @pytest.fixture
 def app(app_config):
     application = create_app(test_config=app_config, async_mode="threading")
+    application.before_request(_forget_request_globals)
     with application.app_context():
         yield application
         db.session.remove()

@@ -81,20 +81,3 @@ def demo(app):
 
     install_demo()
     return db.session.scalar(sa.select(Event).where(Event.slug == "daugavpils-2021"))
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """Each test request starts with its own ``g``, as in production.
-
-    The ``app`` fixture keeps one app context open, which Flask reuses for the test client's
-    requests, so Flask-Babel's cached locale and ``g.event`` would leak from one request into
-    the next (a ``?lang=en`` request followed by ``?lang=lv`` would still answer in English).
-    """
-    from flask import g
-
-    def forget():
-        g.pop("_flask_babel", None)
-        g.pop("event", None)
-
-    app.before_request(forget)
