@@ -101,11 +101,7 @@ def _post(hub: LiveHub, payload: dict) -> None:
     except redis.RedisError:
         # Committed already; other processes catch up at their next update (gap fill) or
         # when their subscription comes back.
-        log.exception("could not post live updates of %s to Redis", slug_of(payload))
-
-
-def slug_of(payload: dict) -> str:
-    return str(payload.get("slug"))
+        log.exception("could not post the live %s of %s to Redis", payload["kind"], payload["slug"])
 
 
 def relay(hub: LiveHub, slug: str, messages: list[dict]) -> None:
