@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import secrets
@@ -100,9 +101,15 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Redis pub/sub channels are shared by every Redis database number: name the queue's channel
+    # after the database the processes share, so two deployments on one Redis never mix.
+    queue_channel = (
+        "flask-socketio-" + hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
+    )
     socketio.init_app(
         app,
         message_queue=settings["socketio"]["message_queue"] or None,
+        channel=queue_channel,
         async_mode=async_mode,
     )
     app.before_request(attendees.load_attendee)
