@@ -42,7 +42,9 @@ def parse_args(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backlog", type=int, default=4096)
-    parser.add_argument("--websocket", choices=("gevent-websocket", "simple"), default="gevent-websocket")
+    parser.add_argument(
+        "--websocket", choices=("gevent-websocket", "simple"), default="gevent-websocket"
+    )
     parser.add_argument("--message-queue", default=None, help="e.g. redis://127.0.0.1:6379/15")
     return parser.parse_args(argv)
 
@@ -98,8 +100,12 @@ def create_app(message_queue=None):
             return jsonify(error=error), 422
         state["seq"] += 1
         at = iso_now()
-        update = {"seq": state["seq"], "type": "announcement.shown", "at": at,
-                  "data": {"text": body["text"], "at": at}}
+        update = {
+            "seq": state["seq"],
+            "type": "announcement.shown",
+            "at": at,
+            "data": {"text": body["text"], "at": at},
+        }
         socketio.emit("update", update, to=SLUG)
         return jsonify(seq=state["seq"])
 

@@ -10,11 +10,17 @@ from statistics import median
 
 # (section, key) of every figure the report prints; the rest of a result is bookkeeping.
 FIGURES = (
-    ("connect", "snapshot_all_ms"), ("connect", "connect_all_ms"), ("connect", "snapshot_p50_ms"),
-    ("latency", "p50_ms"), ("latency", "p95_ms"), ("latency", "p99_ms"),
+    ("connect", "snapshot_all_ms"),
+    ("connect", "connect_all_ms"),
+    ("connect", "snapshot_p50_ms"),
+    ("latency", "p50_ms"),
+    ("latency", "p95_ms"),
+    ("latency", "p99_ms"),
     ("latency", "last_attendee_ms"),
-    ("server", "rss_per_attendee_kb"), ("server", "cpu_per_broadcast_ms"),
-    ("generator", "cpu_per_broadcast_ms"), ("generator", "broadcast_wall_ms"),
+    ("server", "rss_per_attendee_kb"),
+    ("server", "cpu_per_broadcast_ms"),
+    ("generator", "cpu_per_broadcast_ms"),
+    ("generator", "broadcast_wall_ms"),
 )
 
 
@@ -27,7 +33,9 @@ def combine(results):
     """One result shaped like loadgen's, each figure the median over `results`."""
     if len(results) == 1:
         return dict(results[0], repetitions=1, spread={})
-    combined = {key: value for key, value in results[0].items() if key not in ("connect", "latency")}
+    combined = {
+        key: value for key, value in results[0].items() if key not in ("connect", "latency")
+    }
     combined["connect"] = dict(results[0]["connect"])
     combined["latency"] = dict(results[0]["latency"])
     combined["server"] = dict(results[0]["server"])
@@ -35,13 +43,17 @@ def combine(results):
     for section, key in FIGURES:
         combined[section][key] = _median_of([r[section][key] for r in results])
     # A missing attendee or update in any repetition must stay visible.
-    combined["connect"]["attendees_with_snapshot"] = min(r["connect"]["attendees_with_snapshot"] for r in results)
+    combined["connect"]["attendees_with_snapshot"] = min(
+        r["connect"]["attendees_with_snapshot"] for r in results
+    )
     errors = {}
     for r in results:
         for message, count in r["connect"]["connect_errors"].items():
             errors[message] = errors.get(message, 0) + count
     combined["connect"]["connect_errors"] = errors
-    combined["latency"]["updates_incomplete"] = sum(r["latency"]["updates_incomplete"] for r in results)
+    combined["latency"]["updates_incomplete"] = sum(
+        r["latency"]["updates_incomplete"] for r in results
+    )
     combined["latency"]["max_ms"] = max((r["latency"]["max_ms"] or 0) for r in results)
     combined["disconnects_during_run"] = sum(r.get("disconnects_during_run", 0) for r in results)
     combined["other_cpu_percent"] = _median_of([r.get("other_cpu_percent") for r in results])

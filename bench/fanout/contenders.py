@@ -50,8 +50,16 @@ def raise_file_limit():
 def spawn(argv, log_path, env=None, stdin=subprocess.DEVNULL):
     """Start one server process in its own process group, output to log_path."""
     log = open(log_path, "ab")  # noqa: SIM115  (closed in stop_process)
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=log, stderr=subprocess.STDOUT, env=env,
-                            cwd=REPO_ROOT, preexec_fn=raise_file_limit, start_new_session=True)
+    proc = subprocess.Popen(
+        argv,
+        stdin=stdin,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=REPO_ROOT,
+        preexec_fn=raise_file_limit,
+        start_new_session=True,
+    )
     proc.log_file = log
     return proc
 
@@ -59,7 +67,10 @@ def spawn(argv, log_path, env=None, stdin=subprocess.DEVNULL):
 def stop_process(proc):
     """SIGTERM its group, then SIGKILL after a grace period; never hangs."""
     if proc.poll() is None:
-        for sig, wait in ((signal.SIGTERM, STOP_GRACE_SECONDS), (signal.SIGKILL, STOP_GRACE_SECONDS)):
+        for sig, wait in (
+            (signal.SIGTERM, STOP_GRACE_SECONDS),
+            (signal.SIGKILL, STOP_GRACE_SECONDS),
+        ):
             try:
                 os.killpg(proc.pid, sig)
             except ProcessLookupError:
@@ -156,8 +167,14 @@ class FlaskBaseline(Contender):
     websocket = "gevent-websocket"
 
     def command(self, port, index):
-        argv = [sys.executable, str(FANOUT_DIR / "baseline_flask.py"), "--port", str(port),
-                "--websocket", self.websocket]
+        argv = [
+            sys.executable,
+            str(FANOUT_DIR / "baseline_flask.py"),
+            "--port",
+            str(port),
+            "--websocket",
+            self.websocket,
+        ]
         if self.processes > 1:
             argv += ["--message-queue", self.redis_url]
         return argv
@@ -186,9 +203,12 @@ class ConferenceApp(Contender):
     def env(self):
         # Its own instance folder and one shared secret: nothing touches the repository's
         # instance/, and every process of a cluster signs cookies alike.
-        env = dict(os.environ, CONFERENCE_DATABASE_URL=self.database_url,
-                   CONFERENCE_SERVER_INSTANCE_DIR=self.data_dir,
-                   CONFERENCE_SERVER_SECRET_KEY=self.secret_key)
+        env = dict(
+            os.environ,
+            CONFERENCE_DATABASE_URL=self.database_url,
+            CONFERENCE_SERVER_INSTANCE_DIR=self.data_dir,
+            CONFERENCE_SERVER_SECRET_KEY=self.secret_key,
+        )
         if self.processes > 1:
             env["CONFERENCE_SOCKETIO_MESSAGE_QUEUE"] = self.redis_url
         return env
@@ -202,24 +222,43 @@ class ConferenceApp(Contender):
         return argv
 
     def run_cli(self, *args, stdin_text=None):
-        completed = subprocess.run([self.app_command, *args], input=stdin_text, capture_output=True,
-                                   text=True, env=self.env(), cwd=REPO_ROOT, timeout=60)
+        completed = subprocess.run(
+            [self.app_command, *args],
+            input=stdin_text,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            cwd=REPO_ROOT,
+            timeout=60,
+        )
         if completed.returncode != 0:
-            raise RuntimeError(f"conference {' '.join(args)} failed: {completed.stderr.strip()[:300]}")
+            raise RuntimeError(
+                f"conference {' '.join(args)} failed: {completed.stderr.strip()[:300]}"
+            )
         return completed.stdout
 
     def after_first_ready(self, index):
         if index != 0:
             return
-        self.run_cli("user", "add", self.moderator_email, "--role", "moderator", "--password-stdin",
-                     stdin_text=secrets.token_urlsafe(16) + "\n")
+        self.run_cli(
+            "user",
+            "add",
+            self.moderator_email,
+            "--role",
+            "moderator",
+            "--password-stdin",
+            stdin_text=secrets.token_urlsafe(16) + "\n",
+        )
         self.token = self.run_cli("token", "create", self.moderator_email).strip().splitlines()[-1]
         self.check_trigger()
 
     def post_command(self, body):
         request = urllib.request.Request(
-            self.trigger_url, data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+            self.trigger_url,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:
                 return answer.status, answer.read().decode()
@@ -237,4 +276,6 @@ class ConferenceApp(Contender):
             self.post_command({"type": "start_event"})
             status, body = self.post_command(announce)
         if status != 200:
-            raise RuntimeError(f"the app refused the benchmark's announce command: {status} {body[:300]}")
+            raise RuntimeError(
+                f"the app refused the benchmark's announce command: {status} {body[:300]}"
+            )

@@ -12,19 +12,34 @@ import platform
 import shlex
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 FANOUT_DIR = Path(__file__).resolve().parent
 NODE_DIR = FANOUT_DIR.parent / "node"
-PYTHON_PACKAGES = ("Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "gevent",
-                   "gevent-websocket", "simple-websocket", "conference")
+PYTHON_PACKAGES = (
+    "Flask",
+    "Flask-SocketIO",
+    "python-socketio",
+    "python-engineio",
+    "gevent",
+    "gevent-websocket",
+    "simple-websocket",
+    "conference",
+)
 NODE_PACKAGES = ("socket.io", "socket.io-client", "ws")
 BASELINES = ("flask", "node")
-RATIO_FIGURES = (("snapshot_all_ms", "connect all"), ("p50_ms", "p50"), ("p99_ms", "p99"),
-                 ("last_attendee_ms", "last attendee"), ("rss_per_attendee_kb", "RSS/attendee"),
-                 ("cpu_per_broadcast_ms", "CPU/broadcast"))
+# Above this share of the cores used by other programs, a run is flagged as not clean.
+BUSY_WARNING_PERCENT = 20
+RATIO_FIGURES = (
+    ("snapshot_all_ms", "connect all"),
+    ("p50_ms", "p50"),
+    ("p99_ms", "p99"),
+    ("last_attendee_ms", "last attendee"),
+    ("rss_per_attendee_kb", "RSS/attendee"),
+    ("cpu_per_broadcast_ms", "CPU/broadcast"),
+)
 
 
 def _read(path):
@@ -37,10 +52,18 @@ def _read(path):
 def machine():
     """CPU model, cores, RAM, kernel and the limits that bound the attendee count."""
     cpuinfo = _read("/proc/cpuinfo")
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
-                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     meminfo = _read("/proc/meminfo")
-    mem_kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    mem_kb = next(
+        (int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0
+    )
     import resource
 
     return {
@@ -61,8 +84,9 @@ def versions(with_redis=False):
         except metadata.PackageNotFoundError:
             pass
     try:
-        found["Node"] = subprocess.run(["node", "--version"], capture_output=True, text=True,
-                                       timeout=10).stdout.strip()
+        found["Node"] = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         found["Node"] = "unavailable"
     for name in NODE_PACKAGES:
@@ -71,10 +95,14 @@ def versions(with_redis=False):
             found[name] = json.loads(package.read_text(encoding="utf-8"))["version"]
     if with_redis:
         try:
-            info = subprocess.run(["redis-cli", "info", "server"], capture_output=True, text=True,
-                                  timeout=10).stdout
-            found["Redis"] = next(line.split(":", 1)[1].strip() for line in info.splitlines()
-                                  if line.startswith("redis_version"))
+            info = subprocess.run(
+                ["redis-cli", "info", "server"], capture_output=True, text=True, timeout=10
+            ).stdout
+            found["Redis"] = next(
+                line.split(":", 1)[1].strip()
+                for line in info.splitlines()
+                if line.startswith("redis_version")
+            )
         except (OSError, subprocess.TimeoutExpired, StopIteration):
             found["Redis"] = "unavailable"
     return found
@@ -98,8 +126,10 @@ def _ratio(value, base):
 
 
 def figures_table(results):
-    head = ("| server | attendees | connect all ms | p50 ms | p95 ms | p99 ms | last attendee ms "
-            "| max ms | RSS/attendee KiB | CPU/broadcast ms | generator CPU/broadcast ms | other programs' CPU % | update bytes |")
+    head = (
+        "| server | attendees | connect all ms | p50 ms | p95 ms | p99 ms | last attendee ms "
+        "| max ms | RSS/attendee KiB | CPU/broadcast ms | generator CPU/broadcast ms | other programs' CPU % | update bytes |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, r in results.items():
         lat, con, srv = r["latency"], r["connect"], r["server"]
@@ -109,7 +139,8 @@ def figures_table(results):
             f"| {_fmt(lat['last_attendee_ms'], 1)} | {_fmt(lat['max_ms'], 1)} "
             f"| {_fmt(srv['rss_per_attendee_kb'], 1)} | {_fmt(srv['cpu_per_broadcast_ms'], 1)} "
             f"| {_fmt(r['generator']['cpu_per_broadcast_ms'], 1)} | {_fmt(r.get('other_cpu_percent'))} "
-            f"| {r['update_wire_bytes'] or '–'} |")
+            f"| {r['update_wire_bytes'] or '–'} |"
+        )
     return lines
 
 
@@ -118,7 +149,11 @@ def ratios_table(results):
     baselines = [b for b in BASELINES if b in results]
     if not baselines:
         return []
-    head = "| server | " + " | ".join(f"{label} ÷ {b}" for _key, label in RATIO_FIGURES for b in baselines) + " |"
+    head = (
+        "| server | "
+        + " | ".join(f"{label} ÷ {b}" for _key, label in RATIO_FIGURES for b in baselines)
+        + " |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, r in results.items():
         flat = dict(r["latency"], **r["server"], snapshot_all_ms=r["connect"]["snapshot_all_ms"])
@@ -126,7 +161,11 @@ def ratios_table(results):
         for key, _label in RATIO_FIGURES:
             for b in baselines:
                 base = results[b]
-                base_flat = dict(base["latency"], **base["server"], snapshot_all_ms=base["connect"]["snapshot_all_ms"])
+                base_flat = dict(
+                    base["latency"],
+                    **base["server"],
+                    snapshot_all_ms=base["connect"]["snapshot_all_ms"],
+                )
                 cells.append(_ratio(flat.get(key), base_flat.get(key)))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
@@ -137,15 +176,24 @@ def problems(name, r):
     notes = []
     con = r["connect"]
     if con["attendees_with_snapshot"] < r["n"]:
-        errors = ", ".join(f"{msg} ×{count}" for msg, count in con["connect_errors"].items()) or "no error message"
-        notes.append(f"{name}: {r['n'] - con['attendees_with_snapshot']} attendees never got a snapshot ({errors})")
+        errors = (
+            ", ".join(f"{msg} ×{count}" for msg, count in con["connect_errors"].items())
+            or "no error message"
+        )
+        notes.append(
+            f"{name}: {r['n'] - con['attendees_with_snapshot']} attendees never got a snapshot ({errors})"
+        )
     if r["latency"]["updates_incomplete"]:
-        notes.append(f"{name}: {r['latency']['updates_incomplete']} of {r['k']} updates missed some attendee")
+        notes.append(
+            f"{name}: {r['latency']['updates_incomplete']} of {r['k']} updates missed some attendee"
+        )
     if r.get("repetitions", 1) > 1:
         spread = r["spread"]
-        notes.append(f"{name}: {r['repetitions']} runs, last attendee "
-                     f"{', '.join(_fmt(v) for v in spread['last_attendee_ms'])} ms, connect all "
-                     f"{', '.join(_fmt(v) for v in spread['snapshot_all_ms'])} ms (the table shows medians)")
+        notes.append(
+            f"{name}: {r['repetitions']} runs, last attendee "
+            f"{', '.join(_fmt(v) for v in spread['last_attendee_ms'])} ms, connect all "
+            f"{', '.join(_fmt(v) for v in spread['snapshot_all_ms'])} ms (the table shows medians)"
+        )
     if r.get("disconnects_during_run"):
         notes.append(f"{name}: {r['disconnects_during_run']} attendees disconnected during the run")
     return notes
@@ -155,7 +203,7 @@ def section(runs, settings, skipped):
     """The markdown appended to docs/benchmarks.md. runs: [(title, {contender: result})]."""
     m = machine()
     v = versions(with_redis=settings.get("cluster", False))
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         f"## Fan-out (`bench/fanout`), {now}",
         "",
@@ -178,6 +226,14 @@ def section(runs, settings, skipped):
         if ratio_lines:
             out += ratio_lines + [""]
         notes = [note for name, r in results.items() for note in problems(name, r)]
+        busiest = max((r.get("other_cpu_percent") or 0) for r in results.values())
+        if busiest > BUSY_WARNING_PERCENT:
+            notes.insert(
+                0,
+                f"**Shared machine**: other programs used up to {busiest:.0f} % of the cores "
+                "during these broadcasts; latency and connect times are inflated by it "
+                "(CPU and RSS per attendee much less), ratios less than absolute figures.",
+            )
         out += [f"- {note}" for note in notes] + ([""] if notes else [])
     if skipped:
         out += ["Not measured in this run:", ""] + [f"- {reason}" for reason in skipped] + [""]

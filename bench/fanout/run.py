@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: make `bench.fanout` importable
@@ -27,9 +27,14 @@ if __package__ in (None, ""):  # run as a file: make `bench.fanout` importable
 
 from bench.fanout import contenders, report  # noqa: E402
 from bench.fanout.combine import combine  # noqa: E402
+from bench.fanout.preflight import (  # noqa: E402
+    ensure_node_modules,
+    log,
+    redis_reachable,
+    wait_for_quiet,
+)
 
 REPO_ROOT = contenders.REPO_ROOT
-NODE_DIR = REPO_ROOT / "bench" / "node"
 CONTENDERS = {
     "flask": contenders.FlaskBaseline,
     "flask-simple": contenders.FlaskSimpleBaseline,
@@ -42,34 +47,82 @@ UPDATE_TIMEOUT_MS = 10_000
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", default="500,2000,5000", help="attendee counts, comma-separated (default %(default)s)")
-    parser.add_argument("--k", type=int, default=20, help="measured broadcasts per run (default %(default)s)")
-    parser.add_argument("--warmup", type=int, default=3, help="broadcasts before those, not counted")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per contender and N, order rotated; the report shows medians (default %(default)s)")
-    parser.add_argument("--gap-ms", type=int, default=250, help="pause after each broadcast has arrived")
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                        help="load generator threads (default: one per core, at most 4)")
-    parser.add_argument("--client", choices=("raw", "socket.io-client"), default="raw",
-                        help="attendee implementation in the generator (see bench/README.md)")
-    parser.add_argument("--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)")
-    parser.add_argument("--flask-simple", action="store_true", help="add the simple-websocket Flask baseline")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.fanout", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--n",
+        default="500,2000,5000",
+        help="attendee counts, comma-separated (default %(default)s)",
+    )
+    parser.add_argument(
+        "--k", type=int, default=20, help="measured broadcasts per run (default %(default)s)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="broadcasts before those, not counted"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per contender and N, order rotated; the report shows medians (default %(default)s)",
+    )
+    parser.add_argument(
+        "--gap-ms", type=int, default=250, help="pause after each broadcast has arrived"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="load generator threads (default: one per core, at most 4)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=("raw", "socket.io-client"),
+        default="raw",
+        help="attendee implementation in the generator (see bench/README.md)",
+    )
+    parser.add_argument(
+        "--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)"
+    )
+    parser.add_argument(
+        "--flask-simple", action="store_true", help="add the simple-websocket Flask baseline"
+    )
     parser.add_argument("--app", action="store_true", help="add the conference app as a contender")
-    parser.add_argument("--app-command", default=None, help="the app's console script (default .venv/bin/conference)")
+    parser.add_argument(
+        "--app-command",
+        default=None,
+        help="the app's console script (default .venv/bin/conference)",
+    )
     parser.add_argument("--app-config", default=None, help="--config FILE for `conference serve`")
-    parser.add_argument("--app-database-url", default=None, help="default: a fresh SQLite file per run")
-    parser.add_argument("--cluster", action="store_true", help="also run --cluster-n attendees on 3 processes + Redis")
+    parser.add_argument(
+        "--app-database-url", default=None, help="default: a fresh SQLite file per run"
+    )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="also run --cluster-n attendees on 3 processes + Redis",
+    )
     parser.add_argument("--cluster-only", action="store_true", help="only the cluster run")
     parser.add_argument("--cluster-n", type=int, default=10_000)
     parser.add_argument("--cluster-processes", type=int, default=3)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
-    parser.add_argument("--quick", action="store_true", help="N = 200, K = 5, one run; print, do not append")
+    parser.add_argument(
+        "--quick", action="store_true", help="N = 200, K = 5, one run; print, do not append"
+    )
     parser.add_argument("--output", default=str(REPO_ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--quiet-percent", type=float, default=15.0,
-                        help="before each run, wait until other programs use less than this share of the cores")
-    parser.add_argument("--quiet-wait-s", type=float, default=90.0, help="... but at most this long")
-    parser.add_argument("--timeout-min", type=float, default=15.0, help="start no measurement after this")
+    parser.add_argument(
+        "--quiet-percent",
+        type=float,
+        default=15.0,
+        help="before each run, wait until other programs use less than this share of the cores",
+    )
+    parser.add_argument(
+        "--quiet-wait-s", type=float, default=90.0, help="... but at most this long"
+    )
+    parser.add_argument(
+        "--timeout-min", type=float, default=15.0, help="start no measurement after this"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.k, args.warmup, args.repeat = "200", 5, 1, 1
@@ -87,73 +140,49 @@ def parse_args(argv=None):
     return args
 
 
-def log(text):
-    print(f"[fanout] {text}", file=sys.stderr, flush=True)
-
-
-def ensure_node_modules():
-    """`npm ci` when node_modules is missing or older than the committed lock file."""
-    installed = NODE_DIR / "node_modules" / ".package-lock.json"
-    lock = NODE_DIR / "package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    log("installing the Node packages (npm ci)")
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, timeout=300)
-
-
-def redis_reachable(url):
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(url, socket_timeout=3).ping())
-    except Exception:  # noqa: BLE001 - any failure means: no cluster run
-        return False
-
-
-def machine_busy_seconds():
-    """CPU seconds all cores have been busy since boot (/proc/stat, as loadgen's stats.js)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for_quiet(max_seconds, threshold_percent, window=2.0):
-    """Wait (bounded) until other programs use less than threshold_percent of all cores.
-
-    Returns the share seen last, in percent. On a machine shared with test suites and
-    browsers every figure would otherwise measure them as much as the server.
-    """
-    started = time.monotonic()
-    cores = os.cpu_count() or 1
-    while True:
-        before = machine_busy_seconds()
-        time.sleep(window)
-        busy_percent = 100 * (machine_busy_seconds() - before) / (window * cores)
-        waited = time.monotonic() - started
-        if busy_percent < threshold_percent or waited >= max_seconds:
-            if waited > window:
-                log(f"waited {waited:.0f} s for a quiet machine; other programs now use {busy_percent:.0f} %")
-            return busy_percent
-        if waited <= window:
-            log(f"other programs use {busy_percent:.0f} % of {cores} cores; waiting up to {max_seconds:.0f} s")
-
-
 def run_loadgen(contender, n, args, seconds_left):
     """Run loadgen.js against a started contender; return its JSON result."""
-    argv = ["node", str(contenders.FANOUT_DIR / "loadgen.js"), "--n", str(n), "--k", str(args.k),
-            "--warmup", str(args.warmup), "--gap-ms", str(args.gap_ms), "--workers", str(args.workers),
-            "--client", args.client, "--trigger-url", contender.trigger_url,
-            "--connect-timeout-ms", str(CONNECT_TIMEOUT_MS), "--update-timeout-ms", str(UPDATE_TIMEOUT_MS)]
+    argv = [
+        "node",
+        str(contenders.FANOUT_DIR / "loadgen.js"),
+        "--n",
+        str(n),
+        "--k",
+        str(args.k),
+        "--warmup",
+        str(args.warmup),
+        "--gap-ms",
+        str(args.gap_ms),
+        "--workers",
+        str(args.workers),
+        "--client",
+        args.client,
+        "--trigger-url",
+        contender.trigger_url,
+        "--connect-timeout-ms",
+        str(CONNECT_TIMEOUT_MS),
+        "--update-timeout-ms",
+        str(UPDATE_TIMEOUT_MS),
+    ]
     for url in contender.urls:
         argv += ["--url", url]
     for pid in contender.pids:
         argv += ["--server-pid", str(pid)]
     if contender.token:
         argv += ["--trigger-token", contender.token]
-    worst_case = CONNECT_TIMEOUT_MS / 1000 + (args.k + args.warmup) * (UPDATE_TIMEOUT_MS + args.gap_ms) / 1000 + 30
-    completed = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT,
-                               timeout=max(10.0, min(worst_case, seconds_left)),
-                               preexec_fn=contenders.raise_file_limit)
+    worst_case = (
+        CONNECT_TIMEOUT_MS / 1000
+        + (args.k + args.warmup) * (UPDATE_TIMEOUT_MS + args.gap_ms) / 1000
+        + 30
+    )
+    completed = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=max(10.0, min(worst_case, seconds_left)),
+        preexec_fn=contenders.raise_file_limit,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"loadgen failed: {completed.stderr.strip()[-500:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -163,9 +192,12 @@ def measure(name, n, processes, args, deadline, log_dir):
     """Start one contender, load it, stop it. Returns the loadgen result."""
     options = {"processes": processes, "log_dir": log_dir, "redis_url": args.redis_url}
     if name == "conference":
-        options.update(app_command=args.app_command, config=args.app_config, database_url=args.app_database_url)
-    busy_percent = wait_for_quiet(min(args.quiet_wait_s, max(0.0, deadline - time.monotonic() - 60)),
-                                  args.quiet_percent)
+        options.update(
+            app_command=args.app_command, config=args.app_config, database_url=args.app_database_url
+        )
+    busy_percent = wait_for_quiet(
+        min(args.quiet_wait_s, max(0.0, deadline - time.monotonic() - 60)), args.quiet_percent
+    )
     contender = CONTENDERS[name](**options)
     label = f"n{n}-p{processes}"
     try:
@@ -177,8 +209,10 @@ def measure(name, n, processes, args, deadline, log_dir):
     result["processes"] = processes
     result["busy_before_percent"] = round(busy_percent, 1)
     lat = result["latency"]
-    log(f"{name} n={n}: snapshot-all {result['connect']['snapshot_all_ms']} ms, p50 {lat['p50_ms']} ms, "
-        f"last attendee {lat['last_attendee_ms']} ms, CPU/broadcast {result['server']['cpu_per_broadcast_ms']} ms")
+    log(
+        f"{name} n={n}: snapshot-all {result['connect']['snapshot_all_ms']} ms, p50 {lat['p50_ms']} ms, "
+        f"last attendee {lat['last_attendee_ms']} ms, CPU/broadcast {result['server']['cpu_per_broadcast_ms']} ms"
+    )
     return result
 
 
@@ -188,12 +222,21 @@ def plan(args, skipped):
     if args.cluster:
         # The Node reference has no Redis adapter here; one Node process at the same N is
         # still the figure a cluster has to beat.
-        processes = {name: (args.cluster_processes if name in CLUSTER_CAPABLE else 1) for name in args.contenders}
+        processes = {
+            name: (args.cluster_processes if name in CLUSTER_CAPABLE else 1)
+            for name in args.contenders
+        }
         if not redis_reachable(args.redis_url):
             skipped.append(f"the cluster run: Redis at {args.redis_url} did not answer")
         else:
-            runs.append((f"N = {args.cluster_n:,}, {args.cluster_processes} processes + Redis "
-                         "(node: one process)", args.cluster_n, processes))
+            runs.append(
+                (
+                    f"N = {args.cluster_n:,}, {args.cluster_processes} processes + Redis "
+                    "(node: one process)",
+                    args.cluster_n,
+                    processes,
+                )
+            )
     return runs
 
 
@@ -202,7 +245,7 @@ def main(argv=None):
     # A SIGTERM from outside must still run the finally blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     deadline = time.monotonic() + args.timeout_min * 60
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = REPO_ROOT / "bench" / "results" / f"fanout-{stamp}"
     log_dir.mkdir(parents=True, exist_ok=True)
     ensure_node_modules()
@@ -216,31 +259,52 @@ def main(argv=None):
             shift = repetition % len(names)
             for name in names[shift:] + names[:shift]:
                 if time.monotonic() > deadline - 30:
-                    skipped.append(f"{name} at {title}, run {repetition + 1}: "
-                                   f"the {args.timeout_min:g}-minute budget was used up")
+                    skipped.append(
+                        f"{name} at {title}, run {repetition + 1}: "
+                        f"the {args.timeout_min:g}-minute budget was used up"
+                    )
                     continue
                 try:
-                    repeated[name].append(measure(name, n, processes[name], args, deadline, log_dir))
-                except (RuntimeError, OSError, ValueError, subprocess.SubprocessError,
-                        json.JSONDecodeError) as error:
+                    repeated[name].append(
+                        measure(name, n, processes[name], args, deadline, log_dir)
+                    )
+                except (
+                    RuntimeError,
+                    OSError,
+                    ValueError,
+                    subprocess.SubprocessError,
+                    json.JSONDecodeError,
+                ) as error:
                     log(f"{name} at {title} failed: {error}")
                     skipped.append(f"{name} at {title}: {str(error).splitlines()[0][:300]}")
         raw_runs.append((title, repeated))
         results = {name: combine(found) for name, found in repeated.items() if found}
         if results:
             runs.append((title, results))
-    settings = {"client": args.client, "workers": args.workers, "k": args.k, "warmup": args.warmup,
-                "gap_ms": args.gap_ms, "cluster": args.cluster, "repeat": args.repeat}
-    (log_dir / "results.json").write_text(json.dumps(
-        {"settings": settings, "runs": raw_runs, "skipped": skipped}, indent=1), encoding="utf-8")
+    settings = {
+        "client": args.client,
+        "workers": args.workers,
+        "k": args.k,
+        "warmup": args.warmup,
+        "gap_ms": args.gap_ms,
+        "cluster": args.cluster,
+        "repeat": args.repeat,
+    }
+    (log_dir / "results.json").write_text(
+        json.dumps({"settings": settings, "runs": raw_runs, "skipped": skipped}, indent=1),
+        encoding="utf-8",
+    )
     markdown = report.section(runs, settings, skipped)
     print(markdown)
     if not args.quick and runs:
         output = Path(args.output)
         output.parent.mkdir(parents=True, exist_ok=True)
         if not output.exists():
-            output.write_text("# Benchmarks\n\nFigures appended by the commands in `bench/` "
-                              "(see `bench/README.md`), newest last.\n\n", encoding="utf-8")
+            output.write_text(
+                "# Benchmarks\n\nFigures appended by the commands in `bench/` "
+                "(see `bench/README.md`), newest last.\n\n",
+                encoding="utf-8",
+            )
         with output.open("a", encoding="utf-8") as doc:
             doc.write("\n" + markdown)
         log(f"appended to {output}")
