@@ -61,6 +61,23 @@ def iso_now():
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def no_delay_server_class(base):
+    """base with Nagle's algorithm off on every accepted socket, as Node does by default.
+
+    Without it the snapshot that follows the Socket.IO CONNECT packet, and any small answer on
+    a kept-alive connection, waits for the peer's delayed ACK (~40 ms). The app's server
+    does the same (conference/server.py), so the ceiling must too.
+    """
+    import socket
+
+    class NoDelayServer(base):
+        def handle(self, sock, address):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().handle(sock, address)
+
+    return NoDelayServer
+
+
 def create_app(message_queue=None):
     """The Flask app and its SocketIO object, wired for one event room."""
     from flask import Flask, jsonify, request
@@ -128,7 +145,7 @@ def main(argv=None):
         from geventwebsocket.handler import WebSocketHandler
 
         server_options["handler_class"] = WebSocketHandler
-    server = pywsgi.WSGIServer((args.host, args.port), app, **server_options)
+    server = no_delay_server_class(pywsgi.WSGIServer)((args.host, args.port), app, **server_options)
     print(f"listening on http://{args.host}:{args.port} ({args.websocket})", flush=True)
     try:
         server.serve_forever()
