@@ -4,10 +4,15 @@
   ``snapshot``; an unknown or missing slug is refused (``connect_error`` with a message).
 - ``resync`` ``{"since": SEQ}``: acknowledged with ``{"updates": [...]}`` or ``{"snapshot": …}``.
 - ``disconnect``: the client no longer counts for ``presence``.
+- ``clock``: acknowledged with ``{"now_ms": …}``, the server's time in milliseconds since the
+  epoch, so that a page can estimate its clock offset NTP-style (the greeting player plays a
+  video from the same moment on every screen; see docs/protocol.md).
 Updates and presence are emitted by :mod:`conference.live.publish`, never from here.
 """
 
 from __future__ import annotations
+
+import time
 
 from flask import request
 from flask_babel import gettext as _
@@ -43,6 +48,15 @@ def on_resync(data=None):
     return publish.resync_answer(hub, slug, since)
 
 
+def on_clock(data=None):
+    """``clock`` -> ``{"now_ms": server time}``; the asker times the round trip itself.
+
+    Read as late as possible, just before the answer leaves, so that the time sits in the
+    middle of the round trip the client measures.
+    """
+    return {"now_ms": round(time.time() * 1000, 1)}
+
+
 def on_disconnect(reason=None):
     publish.live_hub().presence.left(request.sid)
 
@@ -51,4 +65,5 @@ def init_app(app) -> None:
     """Register the handlers on this app's Socket.IO server."""
     socketio.on_event("connect", on_connect)
     socketio.on_event("resync", on_resync)
+    socketio.on_event("clock", on_clock)
     socketio.on_event("disconnect", on_disconnect)
