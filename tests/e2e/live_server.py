@@ -1,4 +1,5 @@
-"""A real ``conference serve`` process for browser tests, that can be killed and started again.
+"""A real ``conference serve`` process for browser tests, that can be killed and started again;
+and a proxy in front of it that refuses WebSockets, as some networks do.
 
 The server runs in its own process on a free port of 127.0.0.1, with a temporary instance
 folder and SQLite database, exactly as an operator would start it (gevent, WebSocket). Killing
@@ -8,13 +9,17 @@ that pages survive a crash of the server.
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,3 +103,65 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+
+
+class NoWebSocketProxy:
+    """A proxy in front of a server that refuses WebSocket upgrades with 403 and passes every
+    other request through, as some school firewalls do. ``url`` is where browsers should go."""
+
+    def __init__(self, target_url: str):
+        self.target = urllib.parse.urlsplit(target_url)
+        self.refused: list[str] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                proxy.forward(self)
+
+            def do_POST(self):
+                proxy.forward(self)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def forward(self, request) -> None:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            self.refused.append(request.path)
+            request.send_response(403)
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else None
+        # Host passes through unchanged, so the server's same-origin check sees the browser's.
+        skipped = {"connection", "keep-alive", "proxy-connection", "transfer-encoding"}
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in skipped}
+        upstream = http.client.HTTPConnection(self.target.hostname, self.target.port, timeout=60)
+        try:
+            upstream.request(request.command, request.path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            data = answer.read()
+        finally:
+            upstream.close()
+        request.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in skipped | {"content-length", "host"}:
+                request.send_header(key, value)
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

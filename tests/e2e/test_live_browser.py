@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import server_database
-from tests.e2e.live_server import ServerProcess
+from tests.e2e.live_server import NoWebSocketProxy, ServerProcess
 from tests.live.sample_event import PROGRAMME, SLUG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 EMAIL, PASSWORD = "moderatore@example.org", "correct horse battery"
 TITLES = {"lv": [row[2] for row in PROGRAMME], "en": [row[3] for row in PROGRAMME]}
 NOW_TITLE = '[data-now="title"]'
+CONNECTED = '[data-live-page][data-connection="live"]'
 
 
 def prepare_database(instance, database_url: str) -> str:
@@ -140,8 +141,8 @@ def test_console_drives_both_attendee_pages_live(new_context, server, shot):
         is_mobile=True,
         has_touch=True,
     )
-    for page in (latvian, phone):
-        expect(page.locator("#live-connection")).to_be_hidden()
+    for page in (console, latvian, phone):
+        expect(page.locator(CONNECTED)).to_be_attached()
 
     console.click('button[data-command="start_event"]')
     expect(latvian.locator(NOW_TITLE)).to_have_text(TITLES["lv"][0], timeout=3000)
@@ -201,6 +202,7 @@ def test_console_drives_both_attendee_pages_live(new_context, server, shot):
 def test_attendee_page_survives_a_server_restart(new_context, server, shot):
     command(server, {"type": "start_event"})
     page = open_page(new_context, f"{server.url}/events/{SLUG}?lang=lv", timezone_id="Europe/Riga")
+    expect(page.locator(CONNECTED)).to_be_attached()
     expect(page.locator(NOW_TITLE)).to_have_text(TITLES["lv"][0], timeout=3000)
     page.evaluate("window.__sameDocument = true")
 
@@ -273,9 +275,8 @@ def test_a_click_on_a_stale_console_is_refused_and_explained(new_context, server
     second.fill('input[name="password"]', PASSWORD)
     second.click('button[type="submit"]')
     expect(second.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])
+    expect(second.locator(CONNECTED)).to_be_attached()
     expect(second.locator('[data-field="connection"]')).to_have_text("Connected")
-    second.wait_for_function("document.querySelector('[data-live-page]').dataset.seq !== ''")
-    second.wait_for_timeout(500)  # let the transport settle on the routed WebSocket
     assert slow.routes, "the console did not use a WebSocket"
 
     slow.holding = True
@@ -344,8 +345,7 @@ def test_a_lost_update_is_noticed_by_its_seq_and_fetched_again(new_context, serv
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     wire = LossySocket(page)
     page.goto(f"{server.url}/events/{SLUG}?lang=en")
-    expect(page.locator("#live-connection")).to_be_hidden()
-    page.wait_for_timeout(500)  # the WebSocket takes over from the first long-polling request
+    expect(page.locator(CONNECTED)).to_be_attached()
     expect(page.locator(NOW_TITLE)).to_have_text(TITLES["en"][0])
 
     answer = command(server, {"type": "next_item"})  # item.ended (lost), item.started (twice)
@@ -357,3 +357,21 @@ def test_a_lost_update_is_noticed_by_its_seq_and_fetched_again(new_context, serv
         ".live-agenda__item", "rows => rows.map(row => row.className.split('is-')[1])"
     )
     assert statuses == [item["status"] for item in server_state(server)["items"]]
+
+
+def test_without_websockets_the_page_falls_back_to_long_polling(new_context, server):
+    """Some school networks refuse WebSockets; the page must still follow the event, live."""
+    command(server, {"type": "start_event"})
+    proxy = NoWebSocketProxy(server.url)
+    proxy.start()
+    try:
+        page = open_page(new_context, f"{proxy.url}/events/{SLUG}?lang=lv")
+        expect(page.locator(CONNECTED)).to_be_attached()
+        expect(page.locator(NOW_TITLE)).to_have_text(TITLES["lv"][0])
+        command(server, {"type": "next_item"})
+        expect(page.locator(NOW_TITLE)).to_have_text(TITLES["lv"][1], timeout=5000)
+        expect(page.locator("#live-connection")).to_be_hidden()
+        assert proxy.refused, "the page never tried a WebSocket"
+        assert page.errors == []
+    finally:
+        proxy.stop()

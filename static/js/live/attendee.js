@@ -13,6 +13,7 @@ const field = (name) => root.querySelector(`[data-field="${name}"]`);
 const part = (card, name) => root.querySelector(`[data-${card}="${name}"]`);
 
 function renderConnection() {
+  root.dataset.connection = client.connection; // connecting | live | reconnecting
   const banner = document.getElementById("live-connection");
   const lost = client.connection === "reconnecting";
   banner.hidden = !lost;

@@ -88,6 +88,7 @@ function renderButtons(state) {
 }
 
 function renderBar(state) {
+  root.dataset.connection = client.connection; // connecting | live | reconnecting
   const status = field("event-status");
   status.dataset.status = state.event.status;
   status.textContent = phrase(phrases, `event_status_${state.event.status}`);

@@ -89,6 +89,11 @@ export class LiveClient {
     this.socket = io({
       path: socketPath,
       auth: { event: slug },
+      // WebSocket first, long-polling only where it is blocked: the polling-to-WebSocket
+      // upgrade has a window in which a server crash goes unnoticed until the heartbeat
+      // times out (up to 45 s), and a WebSocket needs no sticky sessions behind a balancer.
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
     });

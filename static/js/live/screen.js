@@ -55,6 +55,7 @@ function renderAnnouncement(state) {
 }
 
 function renderConnection() {
+  root.dataset.connection = client.connection; // connecting | live | reconnecting
   const badge = field("connection");
   badge.hidden = client.connection !== "reconnecting";
   badge.textContent = badge.hidden ? "" : phrase(phrases, "reconnecting");
