@@ -13,6 +13,7 @@ from conference.events.services import get_event_or_404
 from conference.extensions import csrf
 from conference.greetings import review
 from conference.greetings.invites import find_invite, invite_usage
+from conference.greetings.language import in_partner_language
 from conference.greetings.models import Greeting, Invite
 from conference.greetings.schemas import greeting_json
 from conference.greetings.settings import setting
@@ -48,6 +49,7 @@ def review_greeting(greeting_id: int):
 
 
 @bp.get("/invites/<token>")
+@in_partner_language
 def invite_view(token: str):
     """The partner's view: their event, organisation, deadline, quota and greetings."""
     invite = find_invite(token)

@@ -13,13 +13,15 @@ import binascii
 from pathlib import PurePosixPath
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.http import http_date
 
 from conference.errors import ServiceError, error_body
 from conference.extensions import csrf
-from conference.greetings import uploads
+from conference.greetings import receiving, uploads
 from conference.greetings.invites import find_invite
+from conference.greetings.language import in_partner_language, language_of_request
 from conference.greetings.settings import setting
 
 TUS_VERSION = "1.0.0"
@@ -40,6 +42,11 @@ def require_tus_version():
     """412 for any tus version but 1.0.0 (OPTIONS, the discovery, needs none)."""
     if request.method == "OPTIONS" or request.headers.get("Tus-Resumable") == TUS_VERSION:
         return None
+    with force_locale(language_of_request((request.view_args or {}).get("token"))):
+        return _unsupported_version()
+
+
+def _unsupported_version():
     response = jsonify(
         error_body(
             "unsupported_version",
@@ -64,6 +71,7 @@ def add_tus_headers(response: Response) -> Response:
 
 @bp.route("", methods=["OPTIONS"])
 @bp.route("/<key>", methods=["OPTIONS"])
+@in_partner_language
 def discover(token: str, key: str | None = None):
     """What this server supports: version, extensions, the largest upload."""
     find_invite(token)
@@ -74,6 +82,7 @@ def discover(token: str, key: str | None = None):
 
 
 @bp.route("", methods=["POST"])
+@in_partner_language
 def create(token: str):
     """Creation: ``Upload-Length`` and optional ``Upload-Metadata`` (filename, title, message,
     replaces) -> 201 with the upload's ``Location``. Nothing is stored when refused."""
@@ -102,11 +111,12 @@ def create(token: str):
 
 
 @bp.route("/<key>", methods=["HEAD"])
+@in_partner_language
 def status(token: str, key: str):
     """Core: how many bytes arrived (``Upload-Offset``), never cached."""
     greeting = uploads.find_upload(find_invite(token), key)
     response = Response(status=200)
-    response.headers["Upload-Offset"] = str(uploads.received_bytes(greeting))
+    response.headers["Upload-Offset"] = str(receiving.received_bytes(greeting))
     response.headers["Upload-Length"] = str(greeting.upload_length)
     response.headers["Cache-Control"] = "no-store"
     if greeting.status == "uploading":
@@ -120,6 +130,7 @@ def status(token: str, key: str):
 
 
 @bp.route("/<key>", methods=["PATCH"])
+@in_partner_language
 def append(token: str, key: str):
     """Core: the body's bytes at ``Upload-Offset`` -> 204 with the new offset."""
     invite = find_invite(token)
@@ -131,7 +142,7 @@ def append(token: str, key: str):
             status=415,
         )
     offset = _non_negative_int("Upload-Offset")
-    greeting = uploads.append_bytes(
+    greeting = receiving.append_bytes(
         invite, key, offset=offset, content_length=request.content_length, stream=request.stream
     )
     response = Response(status=204)
@@ -142,6 +153,7 @@ def append(token: str, key: str):
 
 
 @bp.route("/<key>", methods=["DELETE"])
+@in_partner_language
 def terminate(token: str, key: str):
     """Termination: the upload and its greeting are withdrawn -> 204."""
     uploads.terminate_upload(find_invite(token), key)

@@ -1,20 +1,17 @@
-"""The tus uploads of a partner: start (or replace), receive bytes, terminate, expire.
+"""The tus uploads of a partner: start (or replace), find, terminate.
 
 The tus protocol itself (headers, status codes) is in :mod:`.tus`; this module owns the
-state of an upload. The file on disk is the truth for how many bytes arrived (a crash
-between writing and committing loses nothing); ``Greeting.upload_offset`` follows it.
+state of an upload; :mod:`.receiving` writes the bytes, :mod:`.removal` expires uploads.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from werkzeug.exceptions import ClientDisconnected
 
 from conference.db import db, utcnow
 from conference.errors import Conflict, NotFound, ServiceError
@@ -33,7 +30,6 @@ from conference.greetings.settings import setting
 
 log = logging.getLogger(__name__)
 
-READ_SIZE = 256 * 1024
 UNSET = object()
 
 
@@ -78,7 +74,7 @@ def start_upload(invite: Invite, new: NewUpload) -> Greeting:
 
     key = storage.new_key()
     storage.create_upload_file(key)
-    expires = _next_expiry()
+    expires = next_expiry()
     old_files: tuple = ()
     try:
         if replaced is None:
@@ -133,7 +129,7 @@ def find_upload(invite: Invite, key: str) -> Greeting:
         try:
             remove_greeting(greeting)
         except storage.UploadBusy:
-            raise _busy() from None
+            raise busy_error() from None
         db.session.commit()
         raise ServiceError(
             # TRANSLATORS: [partner]
@@ -142,76 +138,6 @@ def find_upload(invite: Invite, key: str) -> Greeting:
             status=410,
         )
     return greeting
-
-
-def received_bytes(greeting: Greeting) -> int:
-    """Bytes received so far: the upload file's size while uploading, then the full length."""
-    if greeting.status != "uploading":
-        return greeting.upload_offset
-    try:
-        return min(storage.upload_path(greeting.upload_key).stat().st_size, greeting.upload_length)
-    except FileNotFoundError:
-        return greeting.upload_offset
-
-
-def append_bytes(
-    invite: Invite, key: str, *, offset: int, content_length: int | None, stream
-) -> Greeting:
-    """Write the body of a tus PATCH at ``offset``; start processing after the last byte.
-
-    Refuses: a finished upload (409 ``upload_complete``), a wrong offset (409
-    ``offset_mismatch``), more bytes than declared (413 ``too_many_bytes``, checked from
-    Content-Length before reading and again while reading; nothing is kept of such a
-    request), a second writer at the same time (423 ``upload_busy``). Bytes of a body cut
-    short by the network are kept so the client can resume after them. Commits, and
-    enqueues ``process_greeting`` once the upload is complete.
-    """
-    greeting = find_upload(invite, key)
-    if greeting.status != "uploading":
-        if offset == greeting.upload_length and not content_length:
-            return greeting
-        raise Conflict(
-            # TRANSLATORS: [partner]
-            _("This upload is already complete; nothing more can be added to it."),
-            code="upload_complete",
-        )
-    # No transaction stays open while the body streams in (minutes, for a large file).
-    db.session.commit()
-    try:
-        with storage.locked_upload(key) as handle:
-            if os.fstat(handle.fileno()).st_nlink == 0:
-                raise FileNotFoundError(key)
-            start = os.fstat(handle.fileno()).st_size
-            if offset != start:
-                raise Conflict(
-                    # TRANSLATORS: [partner]
-                    _(
-                        "The upload continues at byte %(expected)s, not %(offset)s.",
-                        expected=start,
-                        offset=offset,
-                    ),
-                    code="offset_mismatch",
-                    expected_offset=start,
-                )
-            remaining = greeting.upload_length - start
-            if content_length is not None and content_length > remaining:
-                raise _too_many_bytes()
-            handle.seek(start)
-            written, overflow = _receive(stream, handle, remaining)
-            if overflow:
-                handle.truncate(start)
-                raise _too_many_bytes()
-            handle.flush()
-            received = start + written
-    except storage.UploadBusy:
-        raise _busy() from None
-    except FileNotFoundError:
-        raise NotFound(
-            # TRANSLATORS: [partner]
-            _("There is no such upload. Please start again."),
-            code="upload_not_found",
-        ) from None
-    return _record_progress(greeting, key, received)
 
 
 def terminate_upload(invite: Invite, key: str) -> None:
@@ -235,7 +161,7 @@ def terminate_upload(invite: Invite, key: str) -> None:
     try:
         remove_greeting(greeting)
     except storage.UploadBusy:
-        raise _busy() from None
+        raise busy_error() from None
     db.session.commit()
 
 
@@ -264,7 +190,7 @@ def _replaceable(invite: Invite, greeting_id: int) -> Greeting:
             with storage.locked_upload(greeting.upload_key):
                 pass
         except storage.UploadBusy:
-            raise _busy() from None
+            raise busy_error() from None
         except FileNotFoundError:
             pass
     return greeting
@@ -297,56 +223,11 @@ def _check_quota(invite: Invite, length: int, replaced: Greeting | None) -> None
         )
 
 
-def _receive(stream, handle, limit: int) -> tuple[int, bool]:
-    """Copy the body into ``handle``; returns (bytes written, whether it went past ``limit``).
-
-    A body cut short by the network ends the copy quietly: what arrived is kept.
-    """
-    written = 0
-    while True:
-        try:
-            chunk = stream.read(min(READ_SIZE, limit - written + 1))
-        except (ClientDisconnected, OSError):
-            return written, False
-        if not chunk:
-            return written, False
-        if written + len(chunk) > limit:
-            return written, True
-        handle.write(chunk)
-        written += len(chunk)
-
-
-def _record_progress(greeting: Greeting, key: str, received: int) -> Greeting:
-    greeting = db.session.get(Greeting, greeting.id, populate_existing=True)
-    if greeting is None or greeting.upload_key != key:
-        # TRANSLATORS: [partner]
-        raise NotFound(_("There is no such upload. Please start again."), code="upload_not_found")
-    greeting.upload_offset = received
-    greeting.upload_expires_at = _next_expiry()
-    complete = received == greeting.upload_length
-    if complete:
-        greeting.status = "processing"
-    db.session.commit()
-    if complete:
-        from conference.greetings.tasks import enqueue_processing
-
-        enqueue_processing(greeting)
-    return greeting
-
-
-def _next_expiry() -> datetime:
+def next_expiry() -> datetime:
     return utcnow() + timedelta(seconds=setting("upload_idle_lifetime_s"))
 
 
-def _too_many_bytes() -> ServiceError:
-    return TooLarge(
-        # TRANSLATORS: [partner]
-        _("More bytes arrived than the upload declared. Please start the upload again."),
-        code="too_many_bytes",
-    )
-
-
-def _busy() -> ServiceError:
+def busy_error() -> ServiceError:
     return ServiceError(
         # TRANSLATORS: [partner]
         _("This upload is receiving data on another connection. Please try again shortly."),

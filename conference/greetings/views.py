@@ -11,7 +11,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from conference import i18n
 from conference.db import utcnow
 from conference.errors import ServiceError
 from conference.events.services import get_event_or_404
@@ -27,6 +26,7 @@ from conference.greetings.invites import (
     invite_usage,
     invites_of,
 )
+from conference.greetings.language import partner_language
 from conference.greetings.media import format_duration
 from conference.greetings.models import Invite
 from conference.greetings.schemas import failure_reason, greeting_json
@@ -47,16 +47,6 @@ REVIEW_LABELS = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
 }
-
-
-def partner_language(invite: Invite | None) -> str:
-    """``?lang``, then the language cookie, then the invite's language, then the browser's."""
-    for candidate in (request.args.get("lang"), request.cookies.get(i18n.LANG_COOKIE)):
-        if candidate in PARTNER_LANGUAGES:
-            return candidate
-    if invite is not None and invite.language in PARTNER_LANGUAGES:
-        return invite.language
-    return request.accept_languages.best_match(PARTNER_LANGUAGES) or "en"
 
 
 @bp.get("/partner/<token>")

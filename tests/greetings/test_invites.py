@@ -233,3 +233,21 @@ def test_cli_invite_create_fails_in_one_line(db_url, event, tmp_path, slug, orga
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert named in result.stderr
+
+
+def test_the_upload_api_speaks_the_partners_languages(app, client, invite_token):
+    answer = client.post(
+        uploads_path(invite_token) + "?lang=de", headers={**TUS, "Upload-Length": "0"}
+    )
+    assert answer.get_json()["error"]["message"] == (
+        "Die Datei ist leer. Bitte laden Sie das Video erneut hoch."
+    )
+    fresh = app.test_client()  # no ?lang, no cookie: the invite's language (Estonian) comes first
+    answer = fresh.post(
+        uploads_path(invite_token),
+        headers={**TUS, "Upload-Length": "0", "Accept-Language": "it"},
+    )
+    assert answer.get_json()["error"]["message"] == "Fail on tühi. Palun laadige video uuesti üles."
+    answer = fresh.post(uploads_path(invite_token) + "?lang=pt", headers={"Upload-Length": "5"})
+    assert answer.status_code == 412
+    assert answer.get_json()["error"]["message"].startswith("Este servidor usa tus 1.0.0")
