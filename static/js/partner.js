@@ -1,5 +1,5 @@
 /**
- * The partner's upload page: resumable uploads with tus-js-client, and the greetings' state.
+ * The partner's upload page: resumable uploads with tus-js-client.
  *
  * - The upload goes to the invite's tus endpoint (`data-endpoint`) in 16 MiB PATCH requests.
  *   A dropped connection is retried with growing pauses; after that the partner presses
@@ -7,13 +7,13 @@
  *   offset. Choosing the same file again after a reload also continues it: tus-js-client
  *   keeps the upload's URL in localStorage under the file's fingerprint.
  * - Progress: a <progress> bar, bytes sent, speed over the last seconds, and the time left.
- * - The list of the partner's videos comes from GET /api/v1/invites/<token> (`data-status-url`):
- *   every 3 s while something is uploading or being processed, else every 20 s.
+ * - The list of the partner's videos and their state: ./partner-greetings.js.
  * Every sentence shown comes translated from the page (#partner-phrases); this file has none.
  */
 
+import { followGreetings } from "./partner-greetings.js";
+
 const form = document.getElementById("upload-form");
-const list = document.getElementById("greeting-list");
 const statusLine = document.getElementById("upload-status");
 const errorBox = document.getElementById("upload-error");
 const progressBox = document.getElementById("upload-progress");
@@ -32,8 +32,6 @@ const phrases = Object.fromEntries(
   ]),
 );
 let current = null; // {upload, samples: [{at, bytes}], pausedByUser}
-let view = JSON.parse(document.getElementById("partner-view").textContent);
-let pollTimer = null;
 
 function phrase(key, values = {}) {
   return phrases[key].replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -47,11 +45,6 @@ function formatBytes(bytes) {
     if (bytes >= factor) return `${number.format(bytes / factor)} ${unit}`;
   }
   return `${bytes} B`;
-}
-
-function formatDuration(seconds) {
-  const total = Math.round(seconds);
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
 function setStatus(text) {
@@ -238,70 +231,16 @@ function endReplacing() {
   document.getElementById("replace-note").hidden = true;
 }
 
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
-
-function renderGreeting(greeting) {
-  const picture = greeting.poster_url
-    ? element("img", { src: greeting.poster_url, alt: "" })
-    : element("div", { class: "partner-greeting__placeholder", "aria-hidden": "true" });
-  const text = element(
-    "div",
-    { class: "partner-greeting__text" },
-    element("h3", {}, greeting.title || phrase("untitled")),
-    greeting.filename ? element("p", { class: "muted" }, greeting.filename) : null,
-    element(
-      "p",
-      {},
-      element("span", { class: "badge", "data-status": greeting.status }, phrase(`status_${greeting.status}`)),
-      greeting.duration_s ? ` ${phrase("duration", { duration: formatDuration(greeting.duration_s) })}` : null,
-    ),
-    greeting.status === "failed" && greeting.failure_reason
-      ? element("p", { class: "alert alert-error" }, greeting.failure_reason)
-      : null,
-    greeting.status === "ready" ? element("p", { "data-review": greeting.review }, phrase(`review_${greeting.review}`)) : null,
-    greeting.review_reason ? element("p", {}, phrase("review_reason", { reason: greeting.review_reason })) : null,
-  );
-  const actions = element("p", { class: "partner-actions" });
-  if (greeting.status === "ready" && greeting.video_url) {
-    actions.append(element("a", { class: "btn", href: greeting.video_url, target: "_blank", rel: "noopener" }, phrase("watch")));
-  }
-  if (greeting.review !== "approved" && ["ready", "failed"].includes(greeting.status)) {
-    const button = element("button", { class: "btn", type: "button" }, phrase("replace"));
-    button.addEventListener("click", () => beginReplacing(greeting));
-    actions.append(button);
-  }
-  if (actions.childElementCount) text.append(actions);
-  return element("li", { class: "card partner-greeting", "data-greeting-id": greeting.id }, picture, text);
-}
-
-function render() {
-  list.replaceChildren(...view.greetings.map(renderGreeting));
-  document.getElementById("no-greetings").hidden = view.greetings.length > 0;
-  document.querySelector('[data-field="quota"]').textContent = view.quota_text;
-}
-
-function busy() {
-  return current !== null || view.greetings.some((g) => ["uploading", "processing"].includes(g.status));
-}
-
-async function refresh() {
-  clearTimeout(pollTimer);
-  try {
-    const response = await fetch(form.dataset.statusUrl, { cache: "no-store", headers: { Accept: "application/json" } });
-    if (response.ok) {
-      view = await response.json();
-      render();
-    }
-  } catch {
-    /* offline: try again later */
-  }
-  pollTimer = setTimeout(refresh, busy() ? 3000 : 20000);
-}
+const refresh = followGreetings({
+  view: JSON.parse(document.getElementById("partner-view").textContent),
+  list: document.getElementById("greeting-list"),
+  empty: document.getElementById("no-greetings"),
+  quota: document.querySelector('[data-field="quota"]'),
+  statusUrl: form.dataset.statusUrl,
+  phrase,
+  onReplace: beginReplacing,
+  uploading: () => current !== null,
+});
 
 form.addEventListener("submit", start);
 form.querySelector('[data-action="pause"]').addEventListener("click", pause);
@@ -311,5 +250,3 @@ form.querySelector('[data-action="cancel-replace"]').addEventListener("click", e
 window.addEventListener("online", () => {
   if (current && !current.pausedByUser && !errorBox.hidden) resume();
 });
-render();
-pollTimer = setTimeout(refresh, busy() ? 3000 : 20000);
