@@ -169,3 +169,34 @@ def test_a_partner_uploads_through_the_page_and_the_moderator_plays_it(
     expect(page.locator("#greeting-list li").first).to_contain_text(
         "Kinnitatud: seda näidatakse konverentsil"
     )
+
+
+def test_an_upload_continues_after_the_page_is_reloaded(server, new_context, tmp_path):
+    """The partner closes the page mid-way (or the browser crashes), opens it again and
+    chooses the same file: the upload continues, it does not start a second greeting."""
+    clip = write_video(
+        tmp_path / "video.mp4", size=(640, 360), duration_s=3.0, video_options={"crf": "12"}
+    )
+    partner = new_context(locale="pt-PT", timezone_id="Europe/Lisbon")
+    page = partner.new_page()
+    page.goto(f"{server.url}/partner/{server.token}?lang=pt")
+    throttle_upload(page, 150_000)
+    page.set_input_files("#video-file", str(clip))
+    page.click('[data-action="start"]')
+    page.wait_for_function(
+        "() => document.querySelector('#upload-progress progress').value >= 25", timeout=20_000
+    )
+    page.reload()
+    page.set_input_files("#video-file", str(clip))
+    page.click('[data-action="start"]')
+    expect(page.locator("#upload-status")).to_contain_text(
+        "A continuar o envio anterior deste ficheiro"
+    )
+    expect(page.locator("#upload-status")).to_contain_text("Enviado.", timeout=60_000)
+    expect(page.locator("#greeting-list li")).to_have_count(1)
+    with urllib.request.urlopen(
+        f"{server.url}/api/v1/invites/{server.token}", timeout=10
+    ) as answer:
+        greetings = json.load(answer)["greetings"]
+    assert len(greetings) == 1
+    assert greetings[0]["status"] in ("processing", "ready")
