@@ -6,7 +6,6 @@ state of an upload; :mod:`.receiving` writes the bytes, :mod:`.removal` expires 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,8 +26,6 @@ from conference.greetings.invites import invite_usage
 from conference.greetings.models import Greeting, Invite
 from conference.greetings.removal import purge_expired_uploads, remove_greeting
 from conference.greetings.settings import setting
-
-log = logging.getLogger(__name__)
 
 UNSET = object()
 

@@ -29,6 +29,7 @@ from conference.greetings.invites import (
 from conference.greetings.language import partner_language
 from conference.greetings.media import format_duration
 from conference.greetings.models import Invite
+from conference.greetings.receiving import received_bytes
 from conference.greetings.schemas import failure_reason, greeting_json
 from conference.greetings.settings import setting
 from conference.people.models import Organisation
@@ -97,6 +98,8 @@ def moderate(slug: str):
         duration=lambda seconds: format_duration(seconds or 0),
         status_label=STATUS_LABELS.get,
         review_label=REVIEW_LABELS.get,
+        received_bytes=received_bytes,
+        format_size=format_size,
     )
 
 

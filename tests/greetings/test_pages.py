@@ -168,3 +168,14 @@ def test_greetings_of_a_partner_are_listed_on_their_page(client, event, partner,
     assert view["greetings"][0]["failure_reason"].startswith("The file contains only sound")
     assert view["quota_text"] == "You can send 5 more videos."
     assert db.session.scalar(sa.select(sa.func.count(Greeting.id))) == 1
+
+
+def test_moderators_see_how_far_an_upload_has_come(client, event, invite_token):
+    from .tus_client import create, patch
+
+    location = create(client, invite_token, 10, title="Vēl ceļā").headers["Location"]
+    patch(client, location, b"01234", 0)
+    sign_in_as(client, "moderator")
+    page = client.get("/moderate/daugavpils-2021/greetings?lang=en").get_data(as_text=True)
+    assert "Vēl ceļā" in page
+    assert "5 B of 10 B received" in page
