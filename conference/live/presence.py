@@ -39,17 +39,20 @@ class Presence:
         self._sent: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def joined(self, sid: str, slug: str, attendee_id: str | None) -> None:
+    def joined(self, sid: str, slug: str, attendee_id: str | None, counts: bool = True) -> None:
+        """A connection follows ``slug``; ``counts`` False for a console or a screen view."""
         key = f"attendee:{attendee_id}" if attendee_id else f"connection:{sid}"
         with self._lock:
-            self._by_sid[sid] = (slug, key)
-            self._followers.setdefault(slug, Counter())[key] += 1
+            self._by_sid[sid] = (slug, key if counts else None)
+            followers = self._followers.setdefault(slug, Counter())
+            if counts:
+                followers[key] += 1
 
     def left(self, sid: str) -> None:
         with self._lock:
             slug, key = self._by_sid.pop(sid, (None, None))
             followers = self._followers.get(slug)
-            if followers is None:
+            if followers is None or key is None:
                 return
             followers[key] -= 1
             if followers[key] <= 0:

@@ -2,6 +2,8 @@
 
 - ``connect`` with ``auth={"event": SLUG}``: the client joins the event's room and receives
   ``snapshot``; an unknown or missing slug is refused (``connect_error`` with a message).
+  Our addition: ``auth["viewer"]`` = ``"console"`` or ``"screen"`` follows the event without
+  counting as an attendee in ``presence`` (default ``"attendee"``).
 - ``resync`` ``{"since": SEQ}``: acknowledged with ``{"updates": [...]}`` or ``{"snapshot": …}``.
 - ``disconnect``: the client no longer counts for ``presence``.
 - ``clock``: acknowledged with ``{"now_ms": …}``, the server's time in milliseconds since the
@@ -23,6 +25,8 @@ from conference.extensions import socketio
 from conference.live import publish
 from conference.live.schemas import unknown_event
 
+NOT_ATTENDEES = ("console", "screen")
+
 
 def on_connect(auth=None):
     """The client names the event it follows; it gets the snapshot, then every update."""
@@ -37,7 +41,8 @@ def on_connect(auth=None):
         refusal = unknown_event(slug)
         raise ConnectionRefusedError(refusal.message, {"code": refusal.code})
     attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
-    hub.presence.joined(request.sid, slug, attendee_id)
+    counts = auth.get("viewer", "attendee") not in NOT_ATTENDEES
+    hub.presence.joined(request.sid, slug, attendee_id, counts=counts)
 
 
 def on_resync(data=None):

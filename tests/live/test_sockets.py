@@ -141,3 +141,17 @@ def test_presence_counts_attendees_and_is_sent_when_it_changes(app, event):
     second_tab.disconnect()
     assert presence.tick() == {SLUG: 1}  # the same browser is still here
     assert received(first_tab, "presence") == []
+
+
+def test_consoles_and_screens_follow_without_counting_as_attendees(app, event):
+    presence = live_hub().presence
+    attendee = follow(app, headers=attendee_cookie(app, "jānis"))
+    console = socketio.test_client(app, auth={"event": SLUG, "viewer": "console"})
+    screen = socketio.test_client(app, auth={"event": SLUG, "viewer": "screen"})
+    assert received(console, "snapshot") and received(screen, "snapshot")
+    assert presence.tick() == {SLUG: 1}
+    console.disconnect()
+    screen.disconnect()
+    assert presence.tick() == {SLUG: 1}
+    attendee.disconnect()
+    assert presence.tick() == {SLUG: 0}

@@ -78,7 +78,7 @@ export function applyUpdate(state, update) {
 }
 
 export class LiveClient {
-  constructor({ slug, initialState, socketPath = "/socket.io", io = window.io }) {
+  constructor({ slug, initialState, socketPath = "/socket.io", viewer = "attendee", io = window.io }) {
     this.slug = slug;
     this.state = clone(initialState);
     this.connection = "connecting"; // connecting | live | reconnecting
@@ -88,7 +88,8 @@ export class LiveClient {
     this.everConnected = false;
     this.socket = io({
       path: socketPath,
-      auth: { event: slug },
+      // viewer: "attendee" counts in presence; the console and the screen view do not.
+      auth: { event: slug, viewer },
       // WebSocket first, long-polling only where it is blocked: the polling-to-WebSocket
       // upgrade has a window in which a server crash goes unnoticed until the heartbeat
       // times out (up to 45 s), and a WebSocket needs no sticky sessions behind a balancer.
@@ -220,6 +221,7 @@ export function startLiveClient() {
     slug: page.slug,
     initialState: readJson("initial-state"),
     socketPath: page.socket_path,
+    viewer: document.querySelector("[data-live-page]")?.dataset.livePage || "attendee",
   });
   started = { client, page, phrases: readJson("live-phrases") || {} };
   return started;
