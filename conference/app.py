@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -9,7 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from conference import attendees, i18n
 from conference.config import load_config
@@ -57,6 +58,50 @@ def database_url(url: str, instance: Path) -> str:
     return url
 
 
+STATIC_VERSIONED_MAX_AGE = 365 * 24 * 3600
+STATIC_PLAIN_MAX_AGE = 600
+
+
+class ConferenceFlask(Flask):
+    """Flask with cache lifetimes for static files that survive a deploy.
+
+    ``url_for('static', …)`` adds ``?v=<content hash>``: those URLs never change content and
+    are cached for a year (``immutable``). Files fetched without it (ES modules imported by
+    other modules, whose URLs carry no query) are cached for ten minutes and revalidated by
+    ETag, so a deploy reaches every browser within minutes.
+    """
+
+    def get_send_file_max_age(self, filename):
+        if has_request_context() and request.args.get("v"):
+            return STATIC_VERSIONED_MAX_AGE
+        return STATIC_PLAIN_MAX_AGE
+
+
+@functools.lru_cache(maxsize=512)
+def static_version(folder: str, filename: str) -> str | None:
+    """A short hash of a static file's content (cached for the life of the process)."""
+    path = Path(folder, filename)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+
+
+def register_static_versions(app: Flask) -> None:
+    @app.url_defaults
+    def _add_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app.static_folder, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _immutable(response):
+        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+            response.cache_control.immutable = True
+        return response
+
+
 def create_app(test_config: dict | None = None, config_path: str | None = None, async_mode=None):
     """Build the app. ``test_config`` overrides settings; ``async_mode`` is for Socket.IO."""
     settings = load_config(config_path)
@@ -65,7 +110,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         instance = Path(test_config["INSTANCE_DIR"])
     instance.mkdir(parents=True, exist_ok=True)
 
-    app = Flask(
+    app = ConferenceFlask(
         __name__,
         instance_path=str(instance),
         template_folder=asset_folder("templates"),
@@ -84,7 +129,6 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         SESSION_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         RATELIMIT_STORAGE_URI=settings["security"]["ratelimit_storage"],
-        SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=365),
         MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
         PUBLIC_URL=settings["server"]["public_url"],
         JSON_SORT_KEYS=False,
@@ -116,6 +160,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     app.after_request(attendees.give_attendee_cookie)
     app.after_request(i18n.remember_language)
     register_template_helpers(app)
+    register_static_versions(app)
     register_error_handlers(app)
 
     for name in DOMAINS:

@@ -64,3 +64,18 @@ def test_duplicate_user_is_refused_and_token_is_hashed(app):
 
     stored = db.session.query(ApiToken).one()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_static_urls_carry_a_content_version_and_are_cached_for_a_year(app, client):
+    from flask import url_for
+
+    with app.test_request_context():
+        url = url_for("static", filename="css/site.css")
+    assert "?v=" in url
+    with client.get(url) as versioned:
+        assert versioned.status_code == 200
+        assert versioned.cache_control.max_age == 365 * 24 * 3600
+        assert versioned.cache_control.immutable
+    with client.get("/static/css/site.css") as plain:
+        assert plain.cache_control.max_age == 600 and not plain.cache_control.immutable
+        assert plain.headers.get("ETag")
