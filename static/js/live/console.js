@@ -186,6 +186,7 @@ function wire() {
     const command = { type: button.dataset.command };
     if (button.dataset.itemId) command.item_id = Number(button.dataset.itemId);
     if (button.dataset.minutes) command.minutes = Number(button.dataset.minutes);
+    if (button.dataset.greetingId) command.greeting_id = Number(button.dataset.greetingId);
     send(command);
   });
   const dialog = document.getElementById("end-dialog");
