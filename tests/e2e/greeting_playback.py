@@ -1,0 +1,199 @@
+"""What the greeting playback browser tests share: a server with its worker, the partner's
+greeting uploaded the real way, pages, and how positions of several pages are compared.
+
+Positions are compared through ``video.currentTime`` sampled together with
+``performance.timeOrigin + performance.now()``, one clock for every page of this browser, so the
+time between two samples is accounted for; against the server's start time with ``Date.now()``,
+this machine's clock (the server's too).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from tusclient import client as tus_client
+
+from tests.e2e.conftest import create_demo_database, server_database
+from tests.e2e.live_server import ServerProcess
+from tests.greetings.media_samples import write_video
+
+SLUG = "daugavpils-2021"
+EMAIL, PASSWORD = "moderatore@example.org", "correct horse battery"
+TITLE = "Saluti da Firenze — ā č ē ģ ī ķ ļ ņ š ū ž"
+MESSAGE = "Sveicieni Daugavpilij!\nA presto."
+ORGANISATION = "Partnerorganizācija Itālijā / Partner organisation in Italy"
+DURATION_S = 12.0
+SHIFT_MS = 7 * 60 * 1000 + 1234
+PLAYER = "#greeting-player"
+UNMUTE = '#greeting-player [data-action="unmute"]'
+MUTE = '#greeting-player [data-action="mute"]'
+# `at` is one clock for all pages (to compare them); `wall` is Date.now(), this machine's (and
+# so the server's) clock, except on the phone, where it is SHIFT_MS fast.
+SAMPLE = """() => {
+    const video = document.querySelector('#greeting-player video');
+    return {at: performance.timeOrigin + performance.now(), wall: Date.now(),
+            time: video.currentTime, paused: video.paused, muted: video.muted};
+}"""
+WATCH_HIDING = """() => {
+    const player = document.querySelector('#greeting-player');
+    new MutationObserver(() => {
+        if (player.hidden && !window.hiddenAt) window.hiddenAt = Date.now();
+    }).observe(player, {attributes: true, attributeFilter: ['hidden']});
+}"""
+# A phone whose wall clock is 7 minutes and a bit fast: only the server's clock may count.
+WRONG_CLOCK = f"""(() => {{
+    const shift = {SHIFT_MS}, RealDate = Date;
+    class ShiftedDate extends RealDate {{
+        constructor(...args) {{ if (args.length) super(...args); else super(RealDate.now() + shift); }}
+        static now() {{ return RealDate.now() + shift; }}
+    }}
+    window.Date = ShiftedDate;
+}})();"""
+
+
+class GreetingsServer(ServerProcess):
+    """The server with its task worker inside, as the single-process default runs."""
+
+    def environment(self) -> dict:
+        env = super().environment()
+        env["CONFERENCE_TASKS_IN_PROCESS_WORKER"] = "true"
+        return env
+
+
+def start_server(instance: Path) -> GreetingsServer:
+    """The demo event with an upload link for the Italian partner, a moderator and a token."""
+    database_url = f"sqlite:///{instance / 'conference.db'}"
+    create_demo_database(instance, database_url)
+    with server_database(instance, database_url):
+        from conference.events.services import find_event
+        from conference.greetings.invites import create_invite
+        from conference.users.services import create_token_for, create_user
+
+        event = find_event(SLUG)
+        italy = next(o for o in event.organisations if o.country == "IT")
+        invite_token = create_invite(event, italy)[1]
+        greetings_item = next(item.id for item in event.items if item.kind == "greetings")
+        create_user(EMAIL, "moderator", PASSWORD)
+        api_token = create_token_for(EMAIL)
+    process = GreetingsServer(instance, database_url)
+    process.invite_token, process.api_token = invite_token, api_token
+    process.greetings_item = greetings_item
+    process.start()
+    return process
+
+
+def api(server, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        server.url + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {server.api_token}", "Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def command(server, body: dict) -> dict:
+    return api(server, f"/api/v1/events/{SLUG}/commands", body)
+
+
+def playing_since_ms(server) -> float:
+    """The server's start time of the playing greeting, in ms since the epoch."""
+    started_at = api(server, f"/api/v1/events/{SLUG}/state")["greeting"]["started_at"]
+    return datetime.fromisoformat(started_at.replace("Z", "+00:00")).timestamp() * 1000
+
+
+def publish_greeting(server, folder: Path) -> int:
+    """A clip with a running clock in the picture, uploaded as the partner (tus), processed by
+    the server's worker and approved by the moderator (the review API): the greeting's id."""
+    clip = write_video(folder / "saluti.mp4", size=(640, 360), duration_s=DURATION_S, rate=25)
+    endpoint = f"{server.url}/api/v1/invites/{server.invite_token}/uploads"
+    with clip.open("rb") as stream:
+        uploader = tus_client.TusClient(endpoint).uploader(
+            file_stream=stream,
+            chunk_size=256 * 1024,
+            metadata={"filename": clip.name, "title": TITLE, "message": MESSAGE},
+        )
+        uploader.upload()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        greeting = api(server, f"/api/v1/invites/{server.invite_token}")["greetings"][0]
+        if greeting["status"] in ("ready", "failed"):
+            break
+        time.sleep(0.5)
+    assert greeting["status"] == "ready", greeting
+    assert greeting["duration_s"] == pytest.approx(DURATION_S, abs=0.1)
+    approved = api(server, f"/api/v1/greetings/{greeting['id']}/review", {"decision": "approve"})
+    assert approved["review"] == "approved"
+    return greeting["id"]
+
+
+def open_page(new_context, url: str, init_script: str | None = None, live=True, **options):
+    context = new_context(**options)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.failed = []
+    page.on("response", lambda answer: answer.status >= 400 and page.failed.append(answer.url))
+    page.goto(url)
+    if live:
+        expect(page.locator('[data-live-page][data-connection="live"]')).to_be_attached()
+    return page
+
+
+def sign_in_to_console(new_context, server):
+    page = open_page(
+        new_context,
+        f"{server.url}/moderate/{SLUG}?lang=lv",
+        live=False,
+        viewport={"width": 1366, "height": 900},
+    )
+    page.fill('input[name="email"]', EMAIL)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"**/moderate/{SLUG}**")
+    expect(page.locator('[data-live-page][data-connection="live"]')).to_be_attached()
+    return page
+
+
+def playing(page, timeout: float = 10_000) -> None:
+    expect(page.locator(PLAYER)).to_have_attribute("data-state", "playing", timeout=timeout)
+
+
+def position_at(sample: dict, moment_ms: float) -> float:
+    """Where the video of a sample is at ``moment_ms`` (it plays at normal speed meanwhile)."""
+    return sample["time"] + (moment_ms - sample["at"]) / 1000
+
+
+def spread(pages, rounds: int = 5) -> list[float]:
+    """Max |difference| of the pages' positions, per round, brought to one moment."""
+    figures = []
+    for _ in range(rounds):
+        samples = [page.evaluate(SAMPLE) for page in pages]
+        assert not any(sample["paused"] for sample in samples), samples
+        moment = samples[0]["at"]
+        positions = [position_at(sample, moment) for sample in samples]
+        figures.append(max(positions) - min(positions))
+        time.sleep(0.4)
+    return figures
+
+
+def error_from_server(page, started_ms: float, shift_ms: float = 0) -> float:
+    """The page's position minus where the server's start time says it should be."""
+    sample = page.evaluate(SAMPLE)
+    return sample["time"] - (sample["wall"] - shift_ms - started_ms) / 1000
+
+
+def assert_no_errors(*pages) -> None:
+    """No script error and no failed request (a missing favicon aside) on any of the pages."""
+    for page in pages:
+        assert page.errors == [], page.url
+        assert [url for url in page.failed if not url.endswith("/favicon.ico")] == [], page.url
