@@ -260,6 +260,8 @@ function wire() {
       align(playing);
     }
     renderSound();
+    // The button just pressed is gone: keep the keyboard user's place on its opposite.
+    root.querySelector('[data-action="mute"]').focus();
   });
   root.querySelector('[data-action="mute"]').addEventListener("click", () => {
     video.muted = true;
