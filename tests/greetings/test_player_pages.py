@@ -38,9 +38,15 @@ def player_catalogue(tmp_path_factory):
 
 @pytest.fixture
 def app_config(app_config, player_catalogue):
+    """Our fragment before the others. Flask-Babel caches catalogues in its one domain object
+    for every app of the process, so the cache is emptied before and after this test."""
+    from conference.extensions import babel
+
     directories = app_config["BABEL_TRANSLATION_DIRECTORIES"]
     app_config["BABEL_TRANSLATION_DIRECTORIES"] = f"{player_catalogue};{directories}"
-    return app_config
+    babel.domain_instance.cache.clear()
+    yield app_config
+    babel.domain_instance.cache.clear()
 
 
 def json_block(html: str, block_id: str) -> dict:
