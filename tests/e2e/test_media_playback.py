@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from conference.greetings.media import process_video
-
-from .media_samples import write_video
+from tests.greetings.media_samples import write_video
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PAGE = """<!doctype html><meta charset="utf-8">
 <video src="{video}" poster="{poster}" muted playsinline></video><img src="{poster}" alt="">"""
 PLAY = """() => new Promise(resolve => {
@@ -35,19 +25,6 @@ PLAY = """() => new Promise(resolve => {
   video.play().catch(error => report({refused: String(error)}));
   setTimeout(() => report({timedOut: true}), 8000);
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI=true")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def play_in_browser(browser, result, folder: Path) -> dict:
