@@ -137,7 +137,11 @@ def test_every_page_plays_from_the_same_moment_and_stops_together(
     ):
         page.screenshot(path=str(screenshots_dir / name), full_page=page in (laptop, console))
 
-    # Stop hides it on every page within a second.
+    # Stop hides it on every page within a second (played again first: on a busy machine the
+    # greeting may be over by now).
+    command(server, {"type": "play_greeting", "greeting_id": server.greeting_id})
+    for page in (laptop, phone, screen, late):
+        playing(page)
     card.get_by_role("button", name="Apturēt visos ekrānos").click()
     clicked = time.monotonic()
     for page in (laptop, phone, screen, late):
