@@ -1,8 +1,9 @@
 // The greeting player of the attendee page and the screen view: every page plays the greeting
 // the moderator started from the same moment, the server's `started_at`.
 //
-// Position = server now (clock.js, NTP-style over the socket) - started_at. A page that joins
-// late seeks there; one that comes after the end plays nothing. Every 2 s the page compares
+// Position = server now (clock.js, NTP-style over the socket) - started_at. To start (also
+// late, mid-greeting) the page seeks a little ahead, waits for the moment, then plays, so the
+// seek's own cost does not show; one that comes after the end plays nothing. Every 2 s it compares
 // the video with where it should be: off by more than 0.5 s it seeks again, less than that
 // it plays a little faster or slower until the gap is gone. The player hides itself at
 // started_at + duration_s, and at once on greeting.stopped.
@@ -42,8 +43,9 @@ if (page.page === "screen") {
   document.getElementById("greeting-stage").append(root);
 }
 
-function positionOf(current, at = clock.now()) {
-  return (at - current.startMs) / 1000;
+/** Where the greeting is now on every screen, in seconds from its start. */
+function positionOf(current) {
+  return (clock.now() - current.startMs) / 1000;
 }
 
 function formatTime(seconds) {
