@@ -131,6 +131,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         RATELIMIT_STORAGE_URI=settings["security"]["ratelimit_storage"],
         MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
         PUBLIC_URL=settings["server"]["public_url"],
+        PROXY_FIX=settings["server"]["proxy_fix"],
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
@@ -172,7 +173,23 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
             continue
         if hasattr(module, "init_app"):
             module.init_app(app)
+    # Outermost, after Socket.IO's middleware: Socket.IO handlers see the real address too.
+    trust_proxy_headers(app, app.config["PROXY_FIX"])
     return app
+
+
+def trust_proxy_headers(app: Flask, proxies: int) -> None:
+    """Behind ``proxies`` reverse proxies, take the client's address and scheme from their headers.
+
+    Only the last ``proxies`` entries of X-Forwarded-For are believed: anything further left was
+    written by the client and could be forged to dodge the per-address rate limits. The Host
+    header is the proxy's to pass on (nginx: ``proxy_set_header Host $host``), so
+    X-Forwarded-Host is not read.
+    """
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_key": "",
         "public_url": "",
         "instance_dir": "instance",
+        "proxy_fix": 0,
     },
     "database": {"url": "sqlite:///conference.db"},
     "socketio": {"message_queue": "", "presence_interval": 1.0},
