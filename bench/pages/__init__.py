@@ -1,0 +1,1 @@
+"""Page-side benchmark: requests per second for the live page, its state and a static file."""
