@@ -16,6 +16,7 @@ from conference import attendees, i18n
 from conference.config import load_config
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
+from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -162,6 +163,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     app.after_request(i18n.remember_language)
     register_template_helpers(app)
     register_static_versions(app)
+    register_static_gzip(app)
     register_error_handlers(app)
 
     for name in DOMAINS:
