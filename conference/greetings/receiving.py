@@ -18,7 +18,9 @@ from conference.greetings.errors import TooLarge
 from conference.greetings.models import Greeting, Invite
 from conference.greetings.uploads import busy_error, find_upload, next_expiry
 
-READ_SIZE = 256 * 1024
+# gevent's request reader drops a short read when the connection breaks mid-read, so what a
+# broken request loses is at most one read: keep reads small (throughput stays >200 MiB/s).
+READ_SIZE = 64 * 1024
 
 
 def received_bytes(greeting: Greeting) -> int:
