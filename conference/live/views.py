@@ -23,6 +23,7 @@ from werkzeug.routing import BuildError
 from conference.db import iso, utcnow
 from conference.errors import NotFound
 from conference.events.models import Event, pick
+from conference.events.schemas import detail_loading
 from conference.events.services import get_event_or_404
 from conference.live.publish import live_hub
 from conference.users.auth import role_required
@@ -33,14 +34,14 @@ bp = Blueprint("live", __name__)
 @bp.get("/events/<slug>")
 def event_home(slug: str):
     """The event's home and the attendee's live page: now, next, the agenda, announcements."""
-    event = get_event_or_404(slug)
+    event = get_event_or_404(slug, detail_loading())
     return render_template("live/attendee.html", **_page_context(event, "attendee"))
 
 
 @bp.get("/events/<slug>/screen")
 def screen(slug: str):
     """The full-screen 16:9 view for the room's projector and for sharing into the call."""
-    event = get_event_or_404(slug)
+    event = get_event_or_404(slug, detail_loading())
     return render_template("live/screen.html", **_page_context(event, "screen"))
 
 
@@ -48,7 +49,7 @@ def screen(slug: str):
 @role_required("moderator")
 def console(slug: str):
     """The moderator's console: run the agenda, shift the day, announce, end the event."""
-    event = get_event_or_404(slug)
+    event = get_event_or_404(slug, detail_loading())
     return render_template(
         "live/console.html",
         logout_url=_optional_url("users.logout"),
