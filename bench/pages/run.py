@@ -106,7 +106,11 @@ def targets(app_base: str, hello_base: str) -> list[dict]:
         {"name": "bare Flask hello", "url": f"{hello_base}/hello", "headers": {}},
         {"name": "live page (HTML)", "url": f"{app_base}/events/{SLUG}", "headers": gzip},
         {"name": "state, full", "url": state_url, "headers": gzip},
-        {"name": "state, If-None-Match → 304", "url": state_url, "headers": {"If-None-Match": etag}},
+        {
+            "name": "state, If-None-Match → 304",
+            "url": state_url,
+            "headers": {"If-None-Match": etag},
+        },
         {"name": "site.css?v=…", "url": app_base + css.group().decode(), "headers": gzip},
     ]
 
@@ -140,7 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         servers.append(
             start(
-                [str(CONFERENCE), "serve", "--demo", "--host", "127.0.0.1", "--port", str(app_port)],
+                [
+                    str(CONFERENCE),
+                    "serve",
+                    "--demo",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(app_port),
+                ],
                 folder / "conference.log",
                 env,
             )

@@ -27,7 +27,9 @@ def parse(output: str) -> dict:
     result["bytes_per_response"] = read / max(1, result["requests"])
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["bad_status"] = int(bad.group(1)) if bad else 0
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     result["socket_errors"] = sum(int(n) for n in errors.groups()) if errors else 0
     return result
 
