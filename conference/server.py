@@ -55,6 +55,8 @@ def run_server(app, host: str, port: int, demo: bool = False) -> None:
     from conference.extensions import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # gevent-websocket logs every request at INFO; at thousands of attendees that is the log.
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     limit = raise_file_limit()
     if demo:
         prepare_demo(app)
