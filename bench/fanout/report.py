@@ -93,6 +93,20 @@ def versions(with_redis=False):
         package = NODE_DIR / "node_modules" / name / "package.json"
         if package.exists():
             found[name] = json.loads(package.read_text(encoding="utf-8"))["version"]
+    try:
+        # The app is measured from this working tree: name the commit, and say if it was edited.
+        found["repository"] = (
+            subprocess.run(
+                ["git", "describe", "--always", "--dirty"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                cwd=FANOUT_DIR,
+            ).stdout.strip()
+            or "unknown"
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        found["repository"] = "unknown"
     if with_redis:
         try:
             info = subprocess.run(
