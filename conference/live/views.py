@@ -25,6 +25,7 @@ from conference.errors import NotFound
 from conference.events.models import Event, pick
 from conference.events.schemas import detail_loading
 from conference.events.services import get_event_or_404
+from conference.live.page_cache import cached_page
 from conference.live.publish import live_hub
 from conference.users.auth import role_required
 
@@ -34,15 +35,23 @@ bp = Blueprint("live", __name__)
 @bp.get("/events/<slug>")
 def event_home(slug: str):
     """The event's home and the attendee's live page: now, next, the agenda, announcements."""
-    event = get_event_or_404(slug, detail_loading())
-    return render_template("live/attendee.html", **_page_context(event, "attendee"))
+
+    def render() -> str:
+        event = get_event_or_404(slug, detail_loading())
+        return render_template("live/attendee.html", **_page_context(event, "attendee"))
+
+    return cached_page("attendee", slug, render)
 
 
 @bp.get("/events/<slug>/screen")
 def screen(slug: str):
     """The full-screen 16:9 view for the room's projector and for sharing into the call."""
-    event = get_event_or_404(slug, detail_loading())
-    return render_template("live/screen.html", **_page_context(event, "screen"))
+
+    def render() -> str:
+        event = get_event_or_404(slug, detail_loading())
+        return render_template("live/screen.html", **_page_context(event, "screen"))
+
+    return cached_page("screen", slug, render)
 
 
 @bp.get("/moderate/<slug>")

@@ -1,0 +1,48 @@
+"""The rush at 14:00: the live page is rendered once per state and language, not per visitor."""
+
+import sqlalchemy as sa
+
+from conference.db import db
+from conference.live.commands import run_command
+from conference.users.services import create_user
+
+SLUG = "daugavpils-2021"
+
+
+def count_queries(action):
+    queries = []
+
+    def count(*args):
+        queries.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return result, queries
+
+
+def test_visitors_asking_alike_share_one_render_until_the_state_changes(app, event):
+    visitor = app.test_client()
+    first = visitor.get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
+    second, queries = count_queries(
+        lambda: app.test_client().get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
+    )
+    assert second == first
+    assert queries == []
+    english = app.test_client().get(f"/events/{SLUG}?lang=en")
+    assert 'lang="en"' in english.get_data(as_text=True)
+    run_command(SLUG, {"type": "announce", "text": {"lv": "Kafijas pauze — ņemiet ūdeni"}})
+    after = app.test_client().get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
+    assert "Kafijas pauze — ņemiet ūdeni" in after and after != first
+
+
+def test_signed_in_users_always_get_a_fresh_page(app, event):
+    moderator = create_user("mod@example.org", "moderator", "moderatora parole")
+    client = app.test_client()
+    client.get(f"/events/{SLUG}")
+    with client.session_transaction() as session:
+        session["user_id"] = moderator.id
+    _, queries = count_queries(lambda: client.get(f"/events/{SLUG}"))
+    assert queries
