@@ -134,3 +134,20 @@ def redis_url():
     client.flushdb()
     client.close()
     return REDIS_URL
+
+
+def compile_fragment(fragment, folder):
+    """Compile one area's Latvian fragment alone into ``folder/lv/LC_MESSAGES/messages.mo``.
+
+    An area's tests can so check its Latvian before the catalogue tool merges the fragments.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    target = folder / "lv" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    with open(fragment, "rb") as handle:
+        catalogue = read_po(handle, locale="lv")
+    with (target / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalogue)
+    return folder

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from conference.awards.ceremony import next_to_reveal
 from conference.translations.tool import FRAGMENTS_DIR, extract
 from conference.users.services import create_user
+from tests.conftest import compile_fragment
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "conference"
 FRAGMENT = FRAGMENTS_DIR / "awards.lv.po"
@@ -24,13 +24,7 @@ SLUG = "daugavpils-2021"
 def latvian_catalogue(tmp_path_factory):
     """This area's fragment compiled on its own, as the app will find it once merged."""
     folder = tmp_path_factory.mktemp("translations")
-    target = folder / "lv" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with FRAGMENT.open("rb") as handle:
-        catalogue = read_po(handle, locale="lv")
-    with (target / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalogue)
-    return folder
+    return compile_fragment(FRAGMENT, folder)
 
 
 @pytest.fixture

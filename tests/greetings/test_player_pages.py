@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
+
+from tests.conftest import compile_fragment
 
 from .test_pages import sign_in_as
 
@@ -27,13 +27,7 @@ SLUG = "daugavpils-2021"
 def player_catalogue(tmp_path_factory):
     """This part's Latvian fragment compiled on its own (the i18n tool merges it later)."""
     folder = tmp_path_factory.mktemp("player-translations")
-    target = folder / "lv" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with FRAGMENT.open("rb") as handle:
-        catalogue = read_po(handle, locale="lv")
-    with (target / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalogue)
-    return folder
+    return compile_fragment(FRAGMENT, folder)
 
 
 @pytest.fixture

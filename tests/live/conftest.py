@@ -6,13 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from conference.awards.models import Contest
 from conference.db import db
 from conference.events.models import AgendaItem, Event
 from conference.users.services import create_token_for, create_user
+from tests.conftest import compile_fragment
 
 FRAGMENT = Path(__file__).resolve().parents[2] / "conference/translations/fragments/live.lv.po"
 ITEM_TITLES = [
@@ -72,13 +71,7 @@ def moderator(moderator_token):
 def latvian_catalogue(tmp_path_factory):
     """This area's Latvian fragment compiled on its own, as the app will find it once merged."""
     folder = tmp_path_factory.mktemp("translations")
-    target = folder / "lv" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with FRAGMENT.open("rb") as handle:
-        catalogue = read_po(handle, locale="lv")
-    with (target / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalogue)
-    return folder
+    return compile_fragment(FRAGMENT, folder)
 
 
 @pytest.fixture
