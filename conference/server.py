@@ -6,6 +6,7 @@ register a function with :func:`on_serve`; ``run_server`` calls each once before
 
 from __future__ import annotations
 
+import gc
 import logging
 import resource
 
@@ -52,6 +53,8 @@ def prepare_demo(app) -> None:
 
 def run_server(app, host: str, port: int, demo: bool = False) -> None:
     """Serve ``app`` on host:port until interrupted."""
+    import gevent
+
     from conference.extensions import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -62,23 +65,63 @@ def run_server(app, host: str, port: int, demo: bool = False) -> None:
         prepare_demo(app)
     for hook in app.extensions.get("serve_hooks", []):
         hook(app)
+    settings = app.config["SETTINGS"]["server"]
+    server = make_wsgi_server(app, host, port, backlog=settings["backlog"])
+    tune_gc(freeze=settings["gc_freeze"], threshold=settings["gc_threshold"])
+    # gevent records the spawning stack of every greenlet (for debugging tools we do not run):
+    # about 4 KiB and 37 objects for each of an attendee's two greenlets. Read at each spawn.
+    gevent.config.track_greenlet_tree = False
     click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")
-    server = make_wsgi_server(app, host, port)
     socketio.wsgi_server = server  # so socketio.stop() can end it
     server.serve_forever()
 
 
-def make_wsgi_server(app, host: str, port: int):
+def tune_gc(freeze: bool, threshold: int) -> None:
+    """Keep the garbage collector's pauses short while thousands of attendees are connected.
+
+    A full collection walks every tracked object; with 5,000 connections that took 60-450 ms,
+    and an update that met one waited for it. ``freeze`` moves everything alive once the server
+    is ready (modules, the ORM's metadata, catalogues: about 180,000 objects) to the permanent
+    generation, which no collection visits again; ``threshold`` (instead of Python's 700) lets
+    the burst of short-lived objects of one broadcast die by reference count before a young
+    collection promotes them, so fewer of them reach the old generation and trigger a full
+    collection. Measured in docs/benchmarks.md; 0 keeps Python's thresholds.
+    """
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    if threshold > 0:
+        _, older, oldest = gc.get_threshold()
+        gc.set_threshold(threshold, older, oldest)
+
+
+# Bytes of the read buffer each connection keeps for its whole life (Python's default: 8 KiB).
+# A request head fits; bodies are read in 64 KiB chunks that bypass the buffer (uploads ran at
+# ~1 GiB/s with either size), and an attendee's WebSocket sends a few small frames a minute.
+# Measured: 3 KiB less RSS per connected attendee (docs/benchmarks.md).
+READ_BUFFER = 1024
+
+
+def make_wsgi_server(app, host: str, port: int, backlog: int = 4096):
     """gevent's WSGI server with gevent-websocket's handler and Nagle's algorithm off.
 
     This is what ``socketio.run`` builds for gevent, plus TCP_NODELAY on every accepted socket:
     without it small answers on a kept-alive connection wait for the peer's delayed ACK
-    (about 40 ms per request and per Socket.IO connect, measured).
+    (about 40 ms per request and per Socket.IO connect, measured); a smaller read buffer per
+    connection (:data:`READ_BUFFER`); and a listen ``backlog``
+    long enough for a reconnect storm (gevent's default of 256 dropped SYNs when 5,000 pages
+    reconnected at once, and those pages waited for the kernel's retry, up to 29 s).
     """
     import socket
 
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
+
+    class Handler(WebSocketHandler):
+        def __init__(self, sock, address, server, rfile=None):
+            if rfile is None:
+                rfile = sock.makefile("rb", READ_BUFFER)
+            super().__init__(sock, address, server, rfile)
 
     class NoDelayServer(pywsgi.WSGIServer):
         def handle(self, sock, address):
@@ -88,4 +131,4 @@ def make_wsgi_server(app, host: str, port: int):
                 pass  # not TCP (a UNIX socket): nothing to turn off
             super().handle(sock, address)
 
-    return NoDelayServer((host, port), app, handler_class=WebSocketHandler, log=None)
+    return NoDelayServer((host, port), app, handler_class=Handler, log=None, backlog=backlog)
