@@ -137,6 +137,24 @@ def token_create(email: str, config_path: str | None) -> None:
     click.echo(secret)
 
 
+@token.command("revoke")
+@click.argument("email")
+@config_option
+def token_revoke(email: str, config_path: str | None) -> None:
+    """Revoke every API token of the user EMAIL (requests with them get 401 from now on)."""
+    from conference.errors import ServiceError
+    from conference.users.services import revoke_tokens_of
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            count = revoke_tokens_of(email)
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+    click.echo(f"{count} token(s) of {email} revoked")
+
+
 def _database_failure(exc: Exception) -> CommandFailed:
     """One line for a database error in the middle of a command (e.g. a missing table)."""
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]

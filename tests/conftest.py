@@ -151,3 +151,27 @@ def compile_fragment(fragment, folder):
     with (target / "messages.mo").open("wb") as handle:
         write_mo(handle, catalogue)
     return folder
+
+
+@pytest.fixture
+def conference(db_url, tmp_path):
+    """Run ``conference ARGS`` (the console script's click group) against the test database;
+    returns the click result."""
+    from click.testing import CliRunner
+
+    from conference.cli import main
+
+    runner = CliRunner()
+    environment = {
+        "CONFERENCE_DATABASE_URL": db_url,
+        "CONFERENCE_SERVER_INSTANCE_DIR": str(tmp_path / "instance"),
+        "CONFERENCE_SERVER_SECRET_KEY": "cli-test",
+    }
+
+    def run(*args: str, stdin: str | None = None, **overrides: str):
+        result = runner.invoke(main, list(args), input=stdin, env={**environment, **overrides})
+        if db.engine is not None:
+            db.engine.dispose()  # each command made its own engine; close its connections
+        return result
+
+    return run

@@ -56,6 +56,18 @@ def create_api_token(user: User) -> str:
     return token
 
 
+def revoke_api_tokens(user: User) -> int:
+    """Revoke every token of ``user`` that is still valid; returns how many. Commits."""
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in tokens:
+        row.revoked_at = now
+    db.session.commit()
+    return len(tokens)
+
+
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(
         sa.select(ApiToken).where(

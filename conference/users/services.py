@@ -1,4 +1,4 @@
-"""User operations: create users, issue API tokens."""
+"""User operations: create users, issue and revoke API tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from conference.db import db
 from conference.errors import Conflict, Invalid, NotFound
-from conference.users.auth import create_api_token, hash_password
+from conference.users.auth import create_api_token, hash_password, revoke_api_tokens
 from conference.users.models import ROLES, User
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,3 +48,8 @@ def find_user(email: str) -> User:
 def create_token_for(email: str) -> str:
     """A new API token for the user ``email``; returns the token, stores its hash."""
     return create_api_token(find_user(email))
+
+
+def revoke_tokens_of(email: str) -> int:
+    """Revoke every valid API token of the user ``email``; returns how many there were."""
+    return revoke_api_tokens(find_user(email))

@@ -5,32 +5,8 @@ from __future__ import annotations
 
 import tomllib
 
-import pytest
-from click.testing import CliRunner
-
-from conference.cli import main
-from conference.db import db
 from conference.demo import DEMO_FILE, install_demo
 from tests.events.conftest import row_counts
-
-
-@pytest.fixture
-def conference(db_url, tmp_path):
-    """Run ``conference ARGS`` against the test database; returns the click result."""
-    runner = CliRunner()
-    environment = {
-        "CONFERENCE_DATABASE_URL": db_url,
-        "CONFERENCE_SERVER_INSTANCE_DIR": str(tmp_path / "instance"),
-        "CONFERENCE_SERVER_SECRET_KEY": "cli-test",
-    }
-
-    def run(*args: str, **overrides: str):
-        result = runner.invoke(main, list(args), env={**environment, **overrides})
-        if db.engine is not None:
-            db.engine.dispose()  # each command made its own engine; close its connections
-        return result
-
-    return run
 
 
 def assert_one_line_failure(result, *words: str) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from conference.db import db
 from conference.errors import Conflict, ServiceError
-from conference.users.auth import create_api_token, hash_password
+from conference.users.auth import create_api_token, hash_password, revoke_api_tokens
 from conference.users.models import ApiToken, User
 from conference.users.services import create_user
 
@@ -52,6 +52,11 @@ def set_password(user: User, values: dict) -> User:
 def issue_token(user: User) -> str:
     """A new API token for ``user``; only its hash is kept, so it can be shown only now."""
     return create_api_token(user)
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke all of ``user``'s API tokens (a script's token leaked, a moderator left)."""
+    return revoke_api_tokens(user)
 
 
 def active_token_count(user: User) -> int:

@@ -1,9 +1,10 @@
-"""Users: the list, a new user, on/off, a new password, a new API token (shown once)."""
+"""Users: the list, a new user, on/off, a new password, API tokens (a new one shown once; revoke)."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from conference.admin.blueprint import bp
 from conference.admin.forms.users import PasswordForm, UserForm
@@ -69,3 +70,20 @@ def user_token(user_id: int):
         abort(409)
     token = services.issue_token(user)
     return render_template("admin/token.html", user=user, token=token, title=_("New API token"))
+
+
+@bp.post("/users/<int:user_id>/tokens/revoke")
+def user_tokens_revoke(user_id: int):
+    """Revoke every API token of the user; scripts using them get 401 from now on."""
+    user = user_or_404(user_id)
+    count = services.revoke_tokens(user)
+    flash(
+        ngettext(
+            "%(num)d API token of %(email)s revoked.",
+            "%(num)d API tokens of %(email)s revoked.",
+            count,
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.users"))
