@@ -124,3 +124,17 @@ class ImportForm(AdminForm):
 
     file = FileField(_l("TOML file"), validators=[FileRequired()])
     replace = BooleanField(_l("Replace the event with the same slug if there is one"))
+
+
+class DeleteEventForm(AdminForm):
+    """Deleting a whole event: the admin types its short name, as a check of intent."""
+
+    slug = StringField(
+        _l("Type the event's short name to confirm"),
+        validators=[InputRequired(), Length(max=100)],
+        filters=[strip],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def values(self) -> dict:
+        return {"slug": self.slug.data}

@@ -84,6 +84,44 @@ def _check_event(values: dict, event: Event | None) -> None:
         raise Invalid(_("The end must be after the start."), code="bad_times", field="ends_at")
 
 
+def delete_event(event: Event, values: dict) -> str:
+    """Delete ``event`` with everything in it (programme, people, contests, votes, the live
+    log, greetings and their video files); returns its slug. Commits.
+
+    Refuses (nothing deleted): a confirmation that is not the event's slug, a live event, a
+    greeting upload receiving bytes at this moment.
+    """
+    from conference.greetings import storage
+    from conference.greetings.models import Greeting
+    from conference.greetings.removal import remove_greeting
+    from conference.live.publish import refresh_event
+
+    slug = event.slug
+    if values["slug"] != slug:
+        raise Invalid(
+            _("Type %(slug)s to delete this event.", slug=slug), code="not_confirmed", field="slug"
+        )
+    if event.status == "live":
+        raise Conflict(
+            _("The event is live; end it before deleting it."), code="event_live", field="slug"
+        )
+    greetings = db.session.scalars(sa.select(Greeting).where(Greeting.event_id == event.id)).all()
+    try:
+        for greeting in greetings:
+            remove_greeting(greeting)
+    except storage.UploadBusy:
+        raise Conflict(
+            _("A partner is uploading a greeting right now; try again in a minute."),
+            code="upload_busy",
+            field="slug",
+        ) from None
+    db.session.delete(event)
+    db.session.commit()
+    # Every process drops its cached snapshot (the event is gone from the database).
+    refresh_event(slug)
+    return slug
+
+
 def import_event_file(raw: bytes, replace: bool) -> Event:
     """Import an uploaded event file (UTF-8 TOML); a refused file writes nothing.
 

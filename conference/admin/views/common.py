@@ -15,7 +15,7 @@ from conference.errors import ServiceError
 Saved = TypeVar("Saved")
 
 
-def submit(form, save: Callable[[dict], Saved]) -> Saved | None:
+def submit(form, save: Callable[[dict], Saved], done_message: str | None = None) -> Saved | None:
     """Validate ``form`` and hand its values to ``save`` (a service function).
 
     Returns what ``save`` returns, or ``None`` when the form or the service refused; the
@@ -29,7 +29,7 @@ def submit(form, save: Callable[[dict], Saved]) -> Saved | None:
         db.session.rollback()
         add_service_error(form, error)
         return None
-    flash(_("Saved."), "success")
+    flash(done_message or _("Saved."), "success")
     return saved
 
 

@@ -1,4 +1,4 @@
-"""Events: the list, a new event, an event's overview and its settings."""
+"""Events: the list, a new event, an event's overview, its settings, deleting it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from conference.admin.blueprint import bp
-from conference.admin.forms.events import event_form
-from conference.admin.services.events import event_by_slug, list_events, save_event
+from conference.admin.forms.events import DeleteEventForm, event_form
+from conference.admin.services.events import delete_event, event_by_slug, list_events, save_event
 from conference.admin.views.common import form_page, submit
 
 
@@ -44,5 +44,22 @@ def edit_event(slug: str):
         _("Event settings"),
         url_for("admin.event", slug=slug),
         template="admin/event_form.html",
+        event=event,
+    )
+
+
+@bp.route("/events/<slug>/delete", methods=["GET", "POST"])
+def delete_event_page(slug: str):
+    """Delete the whole event, once the admin has typed its short name."""
+    event = event_by_slug(slug)
+    form = DeleteEventForm()
+    done = _("The event %(slug)s is deleted.", slug=slug)
+    if submit(form, lambda values: delete_event(event, values), done_message=done) is not None:
+        return redirect(url_for("admin.index"))
+    return form_page(
+        form,
+        _("Delete the event %(slug)s", slug=slug),
+        url_for("admin.event", slug=slug),
+        template="admin/event_delete.html",
         event=event,
     )
