@@ -20,7 +20,7 @@ AUTHORS = [
     [("Dmitrijs Sirotko", None)],
 ]
 AWARDS = [
-    ("mention", None, "Pateicība par piedalīšanos", "Thanks for taking part"),
+    ("mention", None, "Pateicība par dalību", "Thanks for taking part"),
     ("place", 3, "3. vieta", "3rd place"),
     ("place", 2, "2. vieta", "2nd place"),
     ("place", 1, "1. vieta", "1st place"),

@@ -19,7 +19,7 @@ ARTICLE_LV = [
     "1. vieta: Dmitrijs Ivčeno, Dmitrijs Lukins, Maksims Romanovs (LMT-21)",
     "2. vieta: Valerija Greibo (LD-21)",
     "3. vieta: Angelika Paškeviča",
-    "Pateicība par piedalīšanos: Oskars Alehno (ATS-21), Larisa Ostapko (KS-41), Dmitrijs Sirotko",
+    "Pateicība par dalību: Oskars Alehno (ATS-21), Larisa Ostapko (KS-41), Dmitrijs Sirotko",
     "Skatītāju simpātija: Dmitrijs Sirotko",
     "Direktores simpātija: Valerija Greibo (LD-21)",
 ]

@@ -72,8 +72,8 @@ def test_the_ceremony_page_and_the_code_count_in_latvian(client, demo):
         session["user_id"] = user.id
     page = client.get(f"/moderate/{SLUG}/ceremony?lang=lv").get_data(as_text=True)
     assert "Paziņot nākamo" in page and "Apbalvošanas ceremonija" in page
-    assert "Pateicība par piedalīšanos" in page  # the first award of the ceremony
-    assert next_to_reveal(demo).title["lv"] == "Pateicība par piedalīšanos"
+    assert "Pateicība par dalību" in page  # the first award of the ceremony
+    assert next_to_reveal(demo).title["lv"] == "Pateicība par dalību"
     codes_page = client.get(f"/moderate/{SLUG}/join-codes").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', codes_page).group(1)
     said = []

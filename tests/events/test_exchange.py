@@ -84,7 +84,7 @@ def test_demo_imports_whole_with_latvian_letters(demo, client):
     (contest,) = answer["contests"]
     assert len(contest["entries"]) == 6 and len(contest["awards"]) == 6
     assert [a["title"]["lv"] for a in contest["awards"]] == [
-        "Pateicība par piedalīšanos",
+        "Pateicība par dalību",
         "3. vieta",
         "2. vieta",
         "1. vieta",
