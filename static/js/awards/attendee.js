@@ -11,10 +11,10 @@ import {
   RevealPlayer,
   element,
   isLiveReveal,
-  namesElement,
   readAwardsPage,
   spokenReveal,
   textIn,
+  winnersElement,
 } from "./reveal.js";
 
 const { client, page } = startLiveClient();
@@ -133,21 +133,7 @@ function awardCard(award, { phase = "still" } = {}) {
   card.dataset.awardId = award.id;
   card.dataset.phase = phase;
   card.append(element("h3", "reveal-card__title", textIn(award.title, awardsPage)));
-  const winners = element("div", "reveal-card__winners");
-  if (phase === "title") {
-    winners.append(element("p", "reveal-card__pending", phrase(phrases, "revealing")));
-  } else {
-    award.entries.forEach((entry, index) => {
-      const line = element("p", "reveal-card__entry");
-      line.style.setProperty("--i", index);
-      line.append(
-        namesElement([entry], "reveal-card__names"),
-        element("span", "reveal-card__work", textIn(entry.title, awardsPage)),
-      );
-      winners.append(line);
-    });
-  }
-  card.append(winners);
+  card.append(winnersElement(award, awardsPage, { phase, block: "reveal-card", lineTag: "p", workTag: "span" }));
   return card;
 }
 

@@ -109,6 +109,28 @@ export function spokenReveal(award, awardsPage) {
   };
 }
 
+/**
+ * The winners of an award as lines of names and work (`BLOCK__entry`, `__names`, `__work`), or
+ * the "being revealed…" line (`BLOCK__pending`) while the title is shown alone.
+ */
+export function winnersElement(award, awardsPage, { phase, block, lineTag, workTag }) {
+  const winners = element("div", `${block}__winners`);
+  if (phase === "title") {
+    winners.append(element("p", `${block}__pending`, phrase(awardsPage.phrases, "revealing")));
+    return winners;
+  }
+  award.entries.forEach((entry, index) => {
+    const line = element(lineTag, `${block}__entry`);
+    line.style.setProperty("--i", index);
+    line.append(
+      namesElement([entry], `${block}__names`),
+      element(workTag, `${block}__work`, textIn(entry.title, awardsPage)),
+    );
+    winners.append(line);
+  });
+  return winners;
+}
+
 /** Build `<tag class=…>text</tag>`. */
 export function element(tag, className, text) {
   const node = document.createElement(tag);

@@ -11,10 +11,10 @@ import {
   RevealPlayer,
   element,
   isLiveReveal,
-  namesElement,
   readAwardsPage,
   spokenReveal,
   textIn,
+  winnersElement,
 } from "./reveal.js";
 
 const MOVES_ON = new Set(["item.started", "item.ended", "event.ended", "announcement.shown", "greeting.started"]);
@@ -42,21 +42,7 @@ function draw(award, { phase }) {
   box.append(element("p", "screen-label screen-reveal__contest", contestTitle(award.contest_id)));
   box.append(element("h1", "screen-reveal__title", title));
   if (titleAlt && titleAlt !== title) box.append(element("p", "screen-reveal__title-alt", titleAlt));
-  const winners = element("div", "screen-reveal__winners");
-  if (phase === "title") {
-    winners.append(element("p", "screen-reveal__pending", awardsPage.phrases.revealing));
-  } else {
-    award.entries.forEach((entry, index) => {
-      const line = element("div", "screen-reveal__entry");
-      line.style.setProperty("--i", index);
-      line.append(
-        namesElement([entry], "screen-reveal__names"),
-        element("p", "screen-reveal__work", textIn(entry.title, awardsPage)),
-      );
-      winners.append(line);
-    });
-  }
-  box.append(winners);
+  box.append(winnersElement(award, awardsPage, { phase, block: "screen-reveal", lineTag: "div", workTag: "p" }));
   stage.replaceChildren(box);
   stage.hidden = false;
 }
