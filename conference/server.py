@@ -123,6 +123,14 @@ def make_wsgi_server(app, host: str, port: int, backlog: int = 4096):
                 rfile = sock.makefile("rb", READ_BUFFER)
             super().__init__(sock, address, server, rfile)
 
+        def run_websocket(self):
+            # The request head is parsed and the 101 answer sent; an attendee's WebSocket then
+            # stays open for hours. The parsed header objects (~2 KiB) are not read again (the
+            # app reads the environ): fall back to the class's empty defaults.
+            self.__dict__.pop("headers", None)
+            self.__dict__.pop("response_headers", None)
+            super().run_websocket()
+
     class NoDelayServer(pywsgi.WSGIServer):
         def handle(self, sock, address):
             try:
