@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -168,7 +169,9 @@ class CachedEvent:
         self.slug = slug
         self.snapshot = snapshot
         self.recent: deque[dict] = deque(recent, maxlen=RECENT_UPDATES)
-        self._body: tuple[bytes, str] | None = None
+        # Encodings of the current snapshot (the state body, the Socket.IO packet), made once
+        # per change and shared by every request and connect until the next change.
+        self._encoded: dict[str, Any] = {}
 
     @property
     def seq(self) -> int:
@@ -177,18 +180,18 @@ class CachedEvent:
     def apply(self, message: dict) -> None:
         self.snapshot = apply_update(self.snapshot, message)
         self.recent.append(message)
-        self._body = None
+        self._encoded.clear()
 
     def reset(self, fresh: CachedEvent) -> None:
         """Take over a freshly loaded state (keeping the presence count, which is not in the DB)."""
         self.snapshot = {**fresh.snapshot, "online": self.snapshot["online"]}
         self.recent = fresh.recent
-        self._body = None
+        self._encoded.clear()
 
     def set_online(self, online: int) -> None:
         if online != self.snapshot["online"]:
             self.snapshot = {**self.snapshot, "online": online}
-            self._body = None
+            self._encoded.clear()
 
     def updates_after(self, since: int) -> list[dict] | None:
         """The updates after ``since`` from memory, or None when a snapshot is the answer."""
@@ -201,12 +204,21 @@ class CachedEvent:
             return None
         return [message for message in self.recent if message["seq"] > since]
 
+    def encoded(self, name: str, encode: Callable[[dict], Any]) -> Any:
+        """``encode(snapshot)``, computed once per change of the snapshot and kept under ``name``."""
+        value = self._encoded.get(name)
+        if value is None:
+            value = self._encoded[name] = encode(self.snapshot)
+        return value
+
     def state_body(self) -> tuple[bytes, str]:
         """The snapshot as UTF-8 JSON and its (unquoted) ETag, encoded once per change."""
-        if self._body is None:
-            body = json.dumps(self.snapshot, ensure_ascii=False, separators=(",", ":")).encode()
-            self._body = (body, hashlib.sha256(body).hexdigest()[:32])
-        return self._body
+        return self.encoded("state_body", _state_body)
+
+
+def _state_body(snapshot: dict) -> tuple[bytes, str]:
+    body = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+    return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 def load_cached_event(session: Session, event: Event) -> CachedEvent:

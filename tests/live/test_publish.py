@@ -49,3 +49,36 @@ def test_a_process_that_was_not_listening_catches_up(app, event):
     assert [(u["seq"], u["type"]) for u in updates] == [(1, "announcement.shown")]
     answer = follower.emit("resync", {"since": 0}, callback=True)
     assert answer["updates"] == updates
+
+
+def test_the_snapshot_packet_is_encoded_once_per_change(app, event, monkeypatch):
+    from conference.live import publish
+
+    encodings = []
+    real = publish._snapshot_packet
+
+    def counting(snapshot):
+        encodings.append(snapshot["seq"])
+        return real(snapshot)
+
+    monkeypatch.setattr(publish, "_snapshot_packet", counting)
+    first, second = (socketio.test_client(app, auth={"event": SLUG}) for _ in range(2))
+    snapshots = [
+        [m["args"][0] for m in client.get_received() if m["name"] == "snapshot"]
+        for client in (first, second)
+    ]
+    cached = live_hub().cache.peek(SLUG).snapshot
+    assert snapshots == [[cached], [cached]]
+    assert encodings == [0]
+    # The packet on the wire is what python-socketio's emit would have sent.
+    from socketio import packet
+
+    emitted = packet.Packet(packet.EVENT, data=["snapshot", cached], namespace="/").encode()
+    assert real(cached) == emitted and emitted.startswith('2["snapshot",{')
+
+    run_command(SLUG, {"type": "announce", "text": {"lv": "Jauna ziņa ar garumzīmēm: ā č ē"}})
+    late = socketio.test_client(app, auth={"event": SLUG})
+    snapshot = next(m["args"][0] for m in late.get_received() if m["name"] == "snapshot")
+    assert snapshot["seq"] == 1
+    assert snapshot["announcement"]["text"]["lv"] == "Jauna ziņa ar garumzīmēm: ā č ē"
+    assert encodings == [0, 1]
