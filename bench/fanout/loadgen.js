@@ -228,6 +228,7 @@ async function main() {
   const rssAfterKb = sumOver(pids, readRssKb);
   const generatorRssKb = readRssKb(process.pid);
   const sends = await broadcastPhase(args, workers, originNs, trigger);
+  log(`${sends.length} broadcasts done`);
   const arrivalsReady = fromAll(workers, 'arrivals', 10000);
   for (const worker of workers) worker.postMessage({ cmd: 'collect' });
   const collected = await arrivalsReady;

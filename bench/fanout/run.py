@@ -140,8 +140,8 @@ def parse_args(argv=None):
     return args
 
 
-def run_loadgen(contender, n, args, seconds_left):
-    """Run loadgen.js against a started contender; return its JSON result."""
+def loadgen_argv(contender, n, args):
+    """The loadgen.js command line for a started contender (also used by profile.py)."""
     argv = [
         "node",
         str(contenders.FANOUT_DIR / "loadgen.js"),
@@ -170,6 +170,12 @@ def run_loadgen(contender, n, args, seconds_left):
         argv += ["--server-pid", str(pid)]
     if contender.token:
         argv += ["--trigger-token", contender.token]
+    return argv
+
+
+def run_loadgen(contender, n, args, seconds_left):
+    """Run loadgen.js against a started contender; return its JSON result."""
+    argv = loadgen_argv(contender, n, args)
     worst_case = (
         CONNECT_TIMEOUT_MS / 1000
         + (args.k + args.warmup) * (UPDATE_TIMEOUT_MS + args.gap_ms) / 1000
