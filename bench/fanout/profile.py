@@ -46,6 +46,8 @@ REPO_ROOT = contenders.REPO_ROOT
 RESULTS = REPO_ROOT / "bench" / "results"
 GCSTATS_DIR = Path(__file__).resolve().parent / "gcstats"
 
+CONNECT = "Socket.IO connect: handshake, upgrade, the CONNECT packet, join, snapshot"
+
 # (label, patterns): a sample belongs to the first category one of whose patterns occurs in
 # its stack (function names as py-spy prints them, with the file). Order matters: a broadcast
 # runs inside the moderator's HTTP request, so "emit" is tried before "command".
@@ -63,27 +65,29 @@ CATEGORIES = [
     ),
     (
         "command: the moderator's request, validation, database transaction",
-        ["commands (conference/live/api.py", "trigger (bench/fanout/baseline_flask.py"],
-    ),
-    (
-        "reading attendees' frames (pings, acknowledgements)",
-        ["websocket_wait (engineio/socket.py", "Socket.receive (engineio/socket.py"],
+        ["commands (conference/live/api.py", "command (bench/fanout/baseline_flask.py"],
     ),
     (
         "presence counting",
         ["(conference/live/presence.py"],
     ),
     (
-        "Socket.IO connect: handshake, upgrade, join, snapshot",
+        CONNECT,
         [
-            "Server._handle_connect",
-            "Socket._upgrade_websocket",
-            "Server.handle_request (engineio/server.py",
+            # The CONNECT packet (our on_connect: join, snapshot); engineio's own
+            # Server._handle_connect holds a WebSocket-only session for its whole life.
+            "Server._handle_connect (socketio/server.py",
+            "Server._handle_eio_connect (socketio/server.py",
             "WebSocketHandler.upgrade_connection",
-            "WebSocketHandler.upgrade_websocket",
-            "JSONEncoder.iterencode",
         ],
     ),
+    (
+        "reading attendees' frames (pings; resync and clock requests)",
+        ["websocket_wait (engineio/socket.py", "Socket.receive (engineio/socket.py"],
+    ),
+    # A WebSocket's reader runs inside the request that opened it: what is left of those
+    # stacks after the frames above is the upgrade itself.
+    (CONNECT, ["Socket._upgrade_websocket", "Server.handle_request (engineio/server.py"]),
     (
         "HTTP: accept, read and parse request heads (handshakes, the moderator's POST)",
         [
@@ -269,7 +273,6 @@ def run(args):
                 spy = Spy(args.py_spy, pid, args.rate, broadcast_path)
             elif end is None and "broadcasts done" in line:
                 # Before the generator closes its connections: the goodbyes are not broadcasts.
-                time.sleep(0.3)  # the last collections reach the stats file
                 end = (read_gc(gc_file), cpu_seconds(pid))
                 spy.stop()
             if time.monotonic() > deadline:
