@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -103,6 +104,23 @@ def register_static_versions(app: Flask) -> None:
         return response
 
 
+class SocketJSON:
+    """The JSON of Socket.IO packets: UTF-8 text, as the JSON API answers.
+
+    Python's default escapes every non-ASCII letter (ā is six bytes, ``\\u0101``, instead of
+    two); an update with a Latvian announcement was 363 bytes on the wire where Node's
+    socket.io sends 319.
+    """
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        return json.dumps(obj, ensure_ascii=False, **kwargs)
+
+    @staticmethod
+    def loads(text, **kwargs):
+        return json.loads(text, **kwargs)
+
+
 def create_app(test_config: dict | None = None, config_path: str | None = None, async_mode=None):
     """Build the app. ``test_config`` overrides settings; ``async_mode`` is for Socket.IO."""
     settings = load_config(config_path)
@@ -157,6 +175,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         message_queue=settings["socketio"]["message_queue"] or None,
         channel=queue_channel,
         async_mode=async_mode,
+        json=SocketJSON,
     )
     app.before_request(attendees.load_attendee)
     app.after_request(attendees.give_attendee_cookie)

@@ -49,6 +49,32 @@ def test_real_clients_get_the_snapshot_then_every_update_in_order(
         follower.close()
 
 
+def test_latvian_letters_travel_as_utf8_on_the_wire(start_server, event, moderator_token):
+    """A raw WebSocket, as a browser sees it: ā is two bytes of UTF-8, not \\u0101."""
+    import json
+
+    import websocket
+
+    server = start_server()
+    ws = websocket.create_connection(
+        server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket", timeout=10
+    )
+    try:
+        assert ws.recv().startswith("0{")  # Engine.IO open
+        ws.send("40" + json.dumps({"event": SLUG}))
+        # python-socketio sends what the connect handler emits (the snapshot) before its
+        # CONNECT acknowledgement; Socket.IO clients buffer it until the acknowledgement.
+        frames = sorted([ws.recv(), ws.recv()])
+        assert frames[0].startswith("40{") and frames[1].startswith('42["snapshot",')
+        text = "Sveicināti! ā č ē ģ ī ķ ļ ņ š ū ž"
+        send_command(server.url, SLUG, moderator_token, {"type": "announce", "text": {"lv": text}})
+        frame = next(f for f in iter(ws.recv, None) if f.startswith('42["update",'))
+        assert text in frame and "\\u0101" not in frame
+        assert json.loads(frame[2:])[1]["data"]["text"]["lv"] == text
+    finally:
+        ws.close()
+
+
 def test_unknown_or_missing_event_is_refused_with_a_message(start_server, event):
     server = start_server()
     stranger = Follower(server.url, "nav-tada")
