@@ -53,14 +53,26 @@ def prepare_demo(app) -> None:
 
 def run_server(app, host: str, port: int, demo: bool = False) -> None:
     """Serve ``app`` on host:port until interrupted."""
-    import gevent
-
     from conference.extensions import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # gevent-websocket logs every request at INFO; at thousands of attendees that is the log.
     logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     limit = raise_file_limit()
+    server = build_server(app, host, port, demo=demo)
+    click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")
+    socketio.wsgi_server = server  # so socketio.stop() can end it
+    server.serve_forever()
+
+
+def build_server(app, host: str, port: int, demo: bool = False):
+    """Everything ``conference serve`` does before it listens; returns the server, not started.
+
+    The demo (with ``demo``), the serve hooks, the WSGI server, and the tuning for thousands
+    of connections. ``bench/fanout/memory.py`` starts the same server in its own process.
+    """
+    import gevent
+
     if demo:
         prepare_demo(app)
     for hook in app.extensions.get("serve_hooks", []):
@@ -71,9 +83,7 @@ def run_server(app, host: str, port: int, demo: bool = False) -> None:
     # gevent records the spawning stack of every greenlet (for debugging tools we do not run):
     # about 4 KiB and 37 objects for each of an attendee's two greenlets. Read at each spawn.
     gevent.config.track_greenlet_tree = False
-    click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")
-    socketio.wsgi_server = server  # so socketio.stop() can end it
-    server.serve_forever()
+    return server
 
 
 def tune_gc(freeze: bool, threshold: int) -> None:

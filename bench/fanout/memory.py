@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.fanout.memory --n 500 --no-append
 
 It runs the app in this process, exactly as ``conference serve`` does (gevent's patched
-standard library, the demo event on a fresh SQLite file, ``conference.server.run_server``'s
-tuning: the WSGI server from ``make_wsgi_server``, ``tune_gc``, no greenlet tree tracking),
+standard library, the demo event on a fresh SQLite file, the server and its tuning from
+``conference.server.build_server``),
 starts ``tracemalloc``, lets the load generator of ``bench.fanout`` connect N attendees, and
 compares two snapshots: before the first attendee, and once all N have their snapshot and
 the server is idle. What is still allocated, divided by N, is what an attendee costs; it is
@@ -65,25 +65,18 @@ def rss_kib():
 
 
 def start_app(data_dir):
-    """The app on a free loopback port, as `conference serve --demo` runs it; returns (app, port)."""
+    """The app on a free loopback port, as `conference serve --demo` runs it; returns its port."""
     os.environ.update(
         CONFERENCE_DATABASE_URL=f"sqlite:///{data_dir}/memory.db",
         CONFERENCE_SERVER_INSTANCE_DIR=str(data_dir),
         CONFERENCE_SERVER_SECRET_KEY="bench-memory-" + os.urandom(8).hex(),
     )
     from conference.app import create_app
-    from conference.server import make_wsgi_server, prepare_demo, tune_gc
+    from conference.server import build_server
 
-    app = create_app(async_mode="gevent")
-    prepare_demo(app)
-    for hook in app.extensions.get("serve_hooks", []):
-        hook(app)
-    settings = app.config["SETTINGS"]["server"]
-    server = make_wsgi_server(app, "127.0.0.1", 0, backlog=settings["backlog"])
-    tune_gc(freeze=settings["gc_freeze"], threshold=settings["gc_threshold"])
-    gevent.config.track_greenlet_tree = False
+    server = build_server(create_app(async_mode="gevent"), "127.0.0.1", 0, demo=True)
     server.start()
-    return app, server.server_port
+    return server.server_port
 
 
 def cli(*args, stdin_text=None):
@@ -100,7 +93,7 @@ def cli(*args, stdin_text=None):
 
 def measure(n):
     data_dir = Path(tempfile.mkdtemp(prefix="bench-memory-"))
-    _, port = start_app(data_dir)
+    port = start_app(data_dir)
     email = "bench-memory@example.org"
     cli("user", "add", email, "--role", "moderator", "--password-stdin", stdin_text="x" * 16 + "\n")
     token = cli("token", "create", email).strip().splitlines()[-1]

@@ -130,10 +130,6 @@ def parse_args(argv=None):
     args.py_spy = args.py_spy or find_py_spy()
     if args.py_spy is None:
         parser.error("py-spy not found: .venv/bin/pip install -e '.[bench]'")
-    # What run_loadgen/loadgen_argv expect of bench.fanout's options.
-    args.app_command = None
-    args.app_config = None
-    args.app_database_url = None
     return args
 
 
@@ -232,10 +228,7 @@ def run(args):
     log_dir = RESULTS / f"profile-{stamp}"
     log_dir.mkdir()
     gc_file = log_dir / "gc.json"
-    options = {"processes": 1, "log_dir": log_dir}
-    if args.contender == "conference":
-        options.update(app_command=None, config=None, database_url=None)
-    contender = CONTENDERS[args.contender](**options)
+    contender = CONTENDERS[args.contender](processes=1, log_dir=log_dir)
     env_path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(GCSTATS_DIR), env_path) if p)
     os.environ["BENCH_GC_STATS"] = str(gc_file)
@@ -322,7 +315,7 @@ def phase_table(title, phase, top):
     for label, count in sorted(profile["categories"].items(), key=lambda item: -item[1]):
         out.append(f"| {label} | {100 * count / total:.1f} % |")
     out += ["", "| line (own samples, not its callees) | share |", "|---|---|"]
-    for count, frame in [(c, f) for f, c in profile["lines"][:top]]:
+    for frame, count in profile["lines"][:top]:
         out.append(f"| `{frame}` | {100 * count / total:.1f} % |")
     return out + [""]
 
