@@ -10,6 +10,13 @@ Decisions (also in docs/protocol.md):
 - ``shift_schedule`` moves every item that has not started (upcoming ones, also skipped ones);
   0 minutes is refused, as is a schedule with nothing left to move.
 - ``clear_announcement`` without an announcement is refused.
+- ``start_event`` with ``move_to_now: true`` first moves every item by the same whole minutes so
+  that the first item starts at the command's minute (lengths and gaps kept), and the event's
+  own start and end with them: ``schedule.shifted`` before ``event.started``. A rehearsal the
+  day before, or the demo years after its date, then runs on today's clock.
+- ``previous_item`` undoes a ``next_item`` (or a ``start_item``) made by mistake: the live item
+  goes back to upcoming with its actual times cleared (``item.reset``), and the item that ended
+  last is live again with its first start kept (``item.started``). With no item done: 422.
 """
 
 from __future__ import annotations
@@ -21,7 +28,13 @@ from flask_babel import gettext as _
 from conference.db import iso
 from conference.i18n import translate
 from conference.live.commands import CommandContext, command
-from conference.live.schemas import event_state, integer_argument, item_state, translated_argument
+from conference.live.schemas import (
+    boolean_argument,
+    event_state,
+    integer_argument,
+    item_state,
+    translated_argument,
+)
 
 SHIFT_MIN_MINUTES = -120
 SHIFT_MAX_MINUTES = 240
@@ -60,9 +73,13 @@ def _end(ctx: CommandContext, item) -> None:
 
 @command("start_event")
 def start_event(ctx: CommandContext) -> None:
-    """Scheduled -> live: ``event.started``, then ``item.started`` for the first upcoming item."""
+    """Scheduled -> live: (with ``move_to_now``: ``schedule.shifted``), ``event.started``, then
+    ``item.started`` for the first upcoming item."""
+    move_to_now = boolean_argument(ctx.args, "move_to_now")
     if ctx.event.status != "scheduled":
         ctx.refuse(_("The event has already started."), code="event_started")
+    if move_to_now:
+        _move_programme_to_now(ctx)
     ctx.event.status = "live"
     ctx.event.started_at = ctx.now
     ctx.emit("event.started", event_state(ctx.event))
@@ -104,6 +121,50 @@ def next_item(ctx: CommandContext) -> None:
     following = following or (upcoming[0] if upcoming else None)
     if following is not None:
         _start(ctx, following)
+
+
+def _move_programme_to_now(ctx: CommandContext) -> None:
+    """Shift every item (and the event's dates) so that the first item starts at this minute."""
+    items = sorted(ctx.event.items, key=lambda item: (item.planned_start, item.position))
+    if not items:
+        return
+    minute = ctx.now.replace(second=0, microsecond=0)
+    delta = minute - items[0].planned_start
+    minutes = round(delta.total_seconds() / 60)
+    if minutes == 0:
+        return
+    delta = timedelta(minutes=minutes)
+    for item in ctx.event.items:
+        item.planned_start += delta
+        item.planned_end += delta
+    ctx.event.starts_at += delta
+    ctx.event.ends_at += delta
+    ctx.emit(
+        "schedule.shifted",
+        {"minutes": minutes, "items": [item_state(item) for item in ctx.event.items]},
+    )
+
+
+@command("previous_item")
+def previous_item(ctx: CommandContext) -> None:
+    """Undo a ``next_item``: ``item.reset`` for the live item (if any), then ``item.started``
+    for the item that ended last (its first ``actual_start`` kept)."""
+    _require_live_event(ctx)
+    done = [item for item in ctx.event.items if item.status == "done"]
+    if not done:
+        ctx.refuse(_("There is no earlier item to go back to."), code="nothing_before")
+    last = max(done, key=lambda item: (item.actual_end, item.position))
+    live = _live_item(ctx)
+    if live is not None:
+        live.status = "upcoming"
+        live.actual_start = None
+        live.actual_end = None
+        ctx.event.current_item_id = None
+        ctx.emit("item.reset", item_state(live))
+    last.status = "live"
+    last.actual_end = None
+    ctx.event.current_item_id = last.id
+    ctx.emit("item.started", item_state(last))
 
 
 @command("end_event")

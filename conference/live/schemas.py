@@ -118,6 +118,20 @@ def integer_argument(args: dict, name: str, low: int | None = None, high: int | 
     return value
 
 
+def boolean_argument(args: dict, name: str, default: bool = False) -> bool:
+    """The optional true/false argument ``name`` (or 422 for anything else)."""
+    value = args.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise Invalid(
+            _("The argument %(name)s must be true or false.", name=name),
+            code="bad_argument",
+            field=name,
+        )
+    return value
+
+
 def translated_argument(args: dict, name: str, languages: list[str]) -> dict[str, str]:
     """Text per language, ``{"lv": "…", "en": "…"}``, in the event's languages (or 422).
 

@@ -108,7 +108,7 @@ def _item_started(snapshot, data):
     }
 
 
-@applies("item.ended")
+@applies("item.ended", "item.reset")
 def _item_ended(snapshot, data):
     current = snapshot["current_item_id"]
     return {

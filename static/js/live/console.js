@@ -4,10 +4,14 @@
 // with 409 instead of being applied twice; the console then resyncs and says why.
 
 import { phrase, startLiveClient } from "./live-client.js";
-import { TimeFormat, itemClock, minutesBetween } from "./format.js";
+import { LATENESS_CAP_MINUTES, TimeFormat, itemClock, minutesBetween } from "./format.js";
 import { currentItem, nextItem, translated } from "./view.js";
 
 const SETTLE_TIMEOUT_MS = 3000;
+// Starting more than this far from the planned first start (or on another day) offers to move
+// the programme to now (start_event with move_to_now).
+const OFFER_MOVE_AFTER_MS = 60 * 60 * 1000;
+const SHORTCUTS = { n: "next_item", p: "previous_item" };
 
 const { client, page, phrases } = startLiveClient();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
@@ -17,10 +21,58 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const message = document.getElementById("console-message");
 let inFlight = false;
 
-function showMessage(text, kind = "error") {
+function showMessage(text, kind = "error", undo = null) {
   message.hidden = !text;
   message.textContent = text || "";
   message.className = `alert alert-${kind}`;
+  if (text && undo) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn console-message__undo";
+    button.textContent = undo.label;
+    button.addEventListener("click", () => send(undo.command));
+    message.append(" ", button);
+  }
+}
+
+const itemTitle = (id) => page.items[id]?.title ?? "";
+
+/** What a command just did, in words, and the command that takes it back (where one exists). */
+function outcome(command, before, after) {
+  const started = after.current_item_id != null && after.current_item_id !== before.current_item_id;
+  const back = { label: phrase(phrases, "undo"), command: { type: "previous_item" } };
+  switch (command.type) {
+    case "start_event":
+      return { text: phrase(phrases, command.move_to_now ? "did_start_moved" : "did_start") };
+    case "next_item":
+    case "start_item":
+      return started
+        ? { text: phrase(phrases, "did_item_started", { title: itemTitle(after.current_item_id) }), undo: back }
+        : { text: phrase(phrases, "did_item_ended"), undo: back };
+    case "previous_item":
+      return { text: phrase(phrases, "did_went_back", { title: itemTitle(after.current_item_id) }) };
+    case "shift_schedule":
+      return {
+        text: phrase(phrases, "did_shift", { n: command.minutes > 0 ? `+${command.minutes}` : command.minutes }),
+        undo: { label: phrase(phrases, "undo"), command: { type: "shift_schedule", minutes: -command.minutes } },
+      };
+    case "announce":
+      return {
+        text: phrase(phrases, "did_announce"),
+        undo: { label: phrase(phrases, "clear"), command: { type: "clear_announcement" } },
+      };
+    case "clear_announcement":
+      return before.announcement
+        ? {
+            text: phrase(phrases, "did_clear"),
+            undo: { label: phrase(phrases, "show_again"), command: { type: "announce", text: before.announcement.text } },
+          }
+        : { text: phrase(phrases, "did_clear") };
+    case "end_event":
+      return { text: phrase(phrases, "did_end") };
+    default:
+      return { text: phrase(phrases, "done") };
+  }
 }
 
 /** Wait until the live state has caught up with the seq a command answered (or give up). */
@@ -42,6 +94,7 @@ async function send(command) {
   inFlight = true;
   render(client.state);
   showMessage("");
+  const before = structuredClone(client.state); // the client changes its state in place
   const body = { ...command, expected_seq: client.seq, command_id: crypto.randomUUID() };
   try {
     const response = await fetch(page.commands_url, {
@@ -53,8 +106,11 @@ async function send(command) {
     const answer = await response.json().catch(() => ({}));
     if (response.ok) {
       await settled(answer.seq ?? 0);
-      showMessage(phrase(phrases, "done"), "success");
-      setTimeout(() => message.classList.contains("alert-success") && showMessage(""), 2500);
+      const { text, undo } = outcome(command, before, client.state);
+      showMessage(text, "success", undo);
+      const shown = message.textContent;
+      // Long enough to reach the way back; a newer message is left alone.
+      setTimeout(() => message.textContent === shown && showMessage(""), undo ? 12000 : 4000);
     } else if (response.status === 409) {
       client.resync();
       showMessage(phrase(phrases, "conflict"), "warning");
@@ -74,6 +130,7 @@ function renderButtons(state) {
   const allowed = {
     start_event: status === "scheduled",
     next_item: status === "live",
+    previous_item: status === "live" && state.items.some((item) => item.status === "done"),
     "confirm-end": status !== "ended",
   };
   for (const button of root.querySelectorAll("button[data-command], button[data-action]")) {
@@ -113,6 +170,20 @@ function dayDelta(state) {
   return last ? minutesBetween(last.planned_end, last.actual_end) : null;
 }
 
+function firstPlannedStart(state) {
+  const starts = state.items.map((item) => item.planned_start).filter(Boolean).sort();
+  return starts[0] ?? null;
+}
+
+/** Whether starting now is on another day or over an hour from the planned first start. */
+function farFromPlan(state) {
+  const first = firstPlannedStart(state);
+  if (!first) return false;
+  const now = format.now();
+  const planned = Date.parse(first);
+  return Math.abs(now - planned) > OFFER_MOVE_AFTER_MS || format.eventDate.format(now) !== format.eventDate.format(planned);
+}
+
 function renderNow(state) {
   const live = currentItem(state);
   root.querySelector('[data-now="title"]').textContent = live
@@ -120,7 +191,9 @@ function renderNow(state) {
     : phrase(phrases, { scheduled: "not_started", ended: "event_ended" }[state.event.status] || "nothing_now");
   const delta = dayDelta(state);
   field("plan").textContent =
-    delta == null ? "" : delta > 0 ? phrase(phrases, "behind", { n: delta })
+    delta == null ? ""
+      : Math.abs(delta) > LATENESS_CAP_MINUTES ? phrase(phrases, "planned_for", { when: format.dateTime(firstPlannedStart(state)) })
+      : delta > 0 ? phrase(phrases, "behind", { n: delta })
       : delta < 0 ? phrase(phrases, "ahead", { n: -delta }) : phrase(phrases, "on_plan");
   tick();
 }
@@ -149,7 +222,11 @@ function renderDelta(row, item) {
   } else if (item.status === "live" && format.now() > Date.parse(item.planned_end)) {
     minutes = Math.floor((format.now() - Date.parse(item.planned_end)) / 60000);
   }
-  cell.textContent = minutes == null ? "" : overUnder(minutes);
+  if (minutes != null && Math.abs(minutes) > LATENESS_CAP_MINUTES) {
+    cell.textContent = phrase(phrases, "planned_for", { when: format.dateTime(item.planned_start) });
+  } else {
+    cell.textContent = minutes == null ? "" : overUnder(minutes);
+  }
   cell.classList.toggle("is-over", minutes > 0);
 }
 
@@ -180,9 +257,16 @@ function render(state) {
 }
 
 function wire() {
+  const startDialog = document.getElementById("start-dialog");
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-command]");
     if (!button || button.disabled) return;
+    if (button.dataset.command === "start_event" && farFromPlan(client.state)) {
+      startDialog.querySelector("[data-field='planned-start']").textContent = phrase(
+        phrases, "planned_start_on", { when: format.dateTime(firstPlannedStart(client.state)) });
+      startDialog.showModal();
+      return;
+    }
     const command = { type: button.dataset.command };
     if (button.dataset.itemId) command.item_id = Number(button.dataset.itemId);
     if (button.dataset.minutes) command.minutes = Number(button.dataset.minutes);
@@ -192,6 +276,10 @@ function wire() {
   const dialog = document.getElementById("end-dialog");
   root.querySelector('[data-action="confirm-end"]').addEventListener("click", () => dialog.showModal());
   dialog.addEventListener("close", () => dialog.returnValue === "end" && send({ type: "end_event" }));
+  startDialog.addEventListener("close", () => {
+    if (startDialog.returnValue === "move") send({ type: "start_event", move_to_now: true });
+    else if (startDialog.returnValue === "keep") send({ type: "start_event" });
+  });
   root.querySelector('[data-form="shift"]').addEventListener("submit", (event) => {
     event.preventDefault();
     const input = event.target.elements.minutes;
@@ -212,13 +300,14 @@ function wire() {
     send({ type: "announce", text });
   });
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "n" && event.key !== "N") return;
+    const type = SHORTCUTS[event.key.toLowerCase()];
+    if (!type) return;
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable]") || dialog.open) return;
+    if (target.closest("input, textarea, select, [contenteditable]") || dialog.open || startDialog.open) return;
     event.preventDefault();
-    const next = root.querySelector('button[data-command="next_item"]');
-    if (!next.disabled) send({ type: "next_item" });
+    const button = root.querySelector(`button[data-command="${type}"]`);
+    if (!button.disabled) send({ type });
   });
 }
 

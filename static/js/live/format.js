@@ -4,6 +4,9 @@
 import { phrase } from "./live-client.js";
 
 const MINUTE_MS = 60 * 1000;
+// Beyond this, "running over by N min" is no longer lateness but another day (a rehearsal, or
+// the 2021 demo started today): pages say when the item was planned instead of a huge figure.
+export const LATENESS_CAP_MINUTES = 180;
 
 export class TimeFormat {
   constructor({ lang, timezone, serverNow }) {
@@ -12,6 +15,7 @@ export class TimeFormat {
     const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     this.eventClock = new Intl.DateTimeFormat(lang, { ...options, timeZone: timezone });
     this.viewerClock = new Intl.DateTimeFormat(lang, options);
+    this.eventDate = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: timezone });
     this.eventClockWithSeconds = new Intl.DateTimeFormat(lang, {
       ...options,
       second: "2-digit",
@@ -31,6 +35,13 @@ export class TimeFormat {
     if (!iso) return "";
     const formatter = seconds ? this.eventClockWithSeconds : this.eventClock;
     return formatter.format(typeof iso === "number" ? iso : Date.parse(iso));
+  }
+
+  /** "15 Jun 2021, 14:05" (the day and the clock) in the event's zone. */
+  dateTime(iso) {
+    if (!iso) return "";
+    const moment = typeof iso === "number" ? iso : Date.parse(iso);
+    return `${this.eventDate.format(moment)}, ${this.eventClock.format(moment)}`;
   }
 
   /** "13:05" in the viewer's zone, or "" when it reads the same as the event's. */
@@ -69,7 +80,10 @@ export function itemClock(item, format, phrases) {
   const share = Math.min(1, Math.max(0, (now - start) / plannedLength));
   if (now > end) {
     const minutes = Math.max(1, Math.floor((now - end) / MINUTE_MS));
-    return { elapsed, remaining: phrase(phrases, "over_by", { n: minutes }), over: true, share: 1 };
+    const remaining = minutes > LATENESS_CAP_MINUTES
+      ? phrase(phrases, "planned_for", { when: format.dateTime(item.planned_start) })
+      : phrase(phrases, "over_by", { n: minutes });
+    return { elapsed, remaining, over: true, share: 1 };
   }
   return {
     elapsed,

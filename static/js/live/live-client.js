@@ -44,6 +44,7 @@ export function applyUpdate(state, update) {
       state.current_item_id = data.id;
       break;
     case "item.ended":
+    case "item.reset":
       replaceItem(data);
       if (state.current_item_id === data.id) state.current_item_id = null;
       break;
