@@ -15,10 +15,9 @@ The pages talk to the server only through the public interfaces of PROTOCOL.md.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from conference.db import iso, utcnow
 from conference.errors import NotFound
@@ -61,7 +60,6 @@ def console(slug: str):
     event = get_event_or_404(slug, detail_loading())
     return render_template(
         "live/console.html",
-        logout_url=_optional_url("users.logout"),
         **_page_context(event, "console"),
     )
 
@@ -117,15 +115,6 @@ def _item_view(item, event: Event, lang: str) -> dict:
 def _second_language(event: Event, lang: str) -> str | None:
     """The event's other working language, shown smaller on the screen of a bilingual room."""
     return next((code for code in event.languages if code != lang), None)
-
-
-def _optional_url(endpoint: str) -> str | None:
-    """``url_for(endpoint)``, or None while the blueprint that owns it is not there."""
-    try:
-        return url_for(endpoint)
-    except BuildError:
-        current_app.logger.debug("no endpoint %s yet", endpoint)
-        return None
 
 
 def public_snapshot(event: Event) -> dict:

@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
-    from conference.users import views
+    from conference.users import staff, views
 
     app.register_blueprint(views.bp)
+    staff.init_app(app)

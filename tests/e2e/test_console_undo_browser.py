@@ -125,3 +125,55 @@ def test_a_programme_years_late_shows_its_planned_date_not_minutes(
         assert "min" not in page.locator('[data-now="remaining"]').inner_text()
     phone.screenshot(path=str(screenshots_dir / "attendee-years-late-lv.png"))
     console.screenshot(path=str(screenshots_dir / "console-years-late-lv.png"))
+
+
+def test_console_fits_a_phone_and_has_its_shortcuts_sheet(
+    new_context, server_2021, screenshots_dir
+):
+    """The moderator in the room runs the event with one thumb on a 390 px phone."""
+    server = server_2021
+    phone = open_page(
+        new_context,
+        f"{server.url}/moderate/{SLUG}?lang=lv",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone.fill('input[name="email"]', EMAIL)
+    phone.fill('input[name="password"]', PASSWORD)
+    phone.click('button[type="submit"]')
+    phone.wait_for_url(f"**/moderate/{SLUG}**")
+    expect(phone.locator(CONNECTED)).to_be_attached()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the console is {width} px wide on a 390 px phone"
+    for button in phone.locator(".console-controls__buttons button").all():
+        edge = button.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 390, (button.inner_text(), edge)
+    # Next is at the bottom of the screen, in reach of the thumb, without scrolling.
+    box = phone.locator('button[data-command="next_item"]').bounding_box()
+    assert box["y"] + box["height"] <= 844 and box["y"] > 844 / 2, box
+    # The public navigation is gone; sign-out is there.
+    assert phone.locator(".event-nav").count() == 0
+    expect(phone.get_by_role("button", name="Iziet")).to_be_attached()
+    phone.screenshot(path=str(screenshots_dir / "console-phone-lv.png"), full_page=True)
+    phone.screenshot(path=str(screenshots_dir / "console-phone-viewport-lv.png"))
+
+    desktop = sign_in_to_console(new_context, server)
+    desktop.locator("body").click(position={"x": 5, "y": 400})
+    desktop.keyboard.press("?")
+    sheet = desktop.locator("#shortcuts-dialog")
+    expect(sheet).to_be_visible()
+    expect(sheet).to_contain_text("Nākamais punkts")
+    desktop.screenshot(path=str(screenshots_dir / "console-shortcuts-lv.png"))
+    desktop.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
+    # Few tab stops before Start: the staff header has no public navigation.
+    desktop.reload()
+    expect(desktop.locator(CONNECTED)).to_be_attached()
+    stops = 0
+    while desktop.evaluate("document.activeElement.dataset.command") != "start_event":
+        assert stops < 30, "Start was not reached with Tab"
+        desktop.keyboard.press("Tab")
+        stops += 1
+    print(f"\nconsole: {stops} tab stops before Start")
+    assert stops <= 12, f"{stops} tab stops before Start"

@@ -247,6 +247,21 @@ function renderAgenda(state) {
   }
 }
 
+/** The attendee's now card in small: what the room and the call see after each click. */
+function renderPreview(state) {
+  const part = (name) => root.querySelector(`[data-preview="${name}"]`);
+  const live = currentItem(state);
+  const next = state.event.status === "ended" ? null : nextItem(state);
+  part("label").textContent = live ? phrase(phrases, "marker_live") : "";
+  part("title").textContent = live
+    ? itemTitle(live.id)
+    : phrase(phrases, { scheduled: "not_started", ended: "event_ended" }[state.event.status] || "nothing_now");
+  part("next").textContent = next ? `${phrase(phrases, "marker_next")}: ${itemTitle(next.id)}` : "";
+  const announcement = state.announcement ? translated(state.announcement.text, page) : "";
+  part("announcement").hidden = !announcement;
+  part("announcement").textContent = announcement;
+}
+
 function render(state) {
   root.dataset.seq = state.seq;
   root.dataset.currentItem = state.current_item_id ?? "";
@@ -254,6 +269,7 @@ function render(state) {
   renderButtons(state);
   renderNow(state);
   renderAgenda(state);
+  renderPreview(state);
 }
 
 function wire() {
@@ -299,12 +315,24 @@ function wire() {
     }
     send({ type: "announce", text });
   });
+  const sheet = document.getElementById("shortcuts-dialog");
+  root.querySelector('[data-action="shortcuts"]').addEventListener("click", () => sheet.showModal());
   document.addEventListener("keydown", (event) => {
-    const type = SHORTCUTS[event.key.toLowerCase()];
-    if (!type) return;
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable]") || dialog.open || startDialog.open) return;
+    if (target.closest("input, textarea, select, [contenteditable]") || document.querySelector("dialog[open]")) return;
+    if (event.key === "?") {
+      event.preventDefault();
+      sheet.showModal();
+      return;
+    }
+    if (event.key.toLowerCase() === "a") {
+      event.preventDefault();
+      root.querySelector('[data-form="announce"] textarea').focus();
+      return;
+    }
+    const type = SHORTCUTS[event.key.toLowerCase()];
+    if (!type) return;
     event.preventDefault();
     const button = root.querySelector(`button[data-command="${type}"]`);
     if (!button.disabled) send({ type });
