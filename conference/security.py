@@ -30,6 +30,9 @@ SCREEN_ENDPOINT = "live.screen"
 # ceremony, tallies, join codes, greeting review, upload links), the jury and its decision,
 # and everything reached with a partner's token.
 SECRET_PATH_PREFIXES = ("/admin/", "/moderate/", "/jury/", "/partner/", "/api/v1/invites/")
+# Files keep the caching their views chose (a file is the same for everyone who may fetch it;
+# an unapproved greeting's preview is "private" already), even for a signed-in moderator.
+FILE_ENDPOINTS = frozenset({"static", "greetings_media.greeting_file"})
 # Paths that carry a token: the address must not travel on in a Referer header.
 TOKEN_PATH_PREFIXES = ("/partner/", "/api/v1/invites/")
 
@@ -87,7 +90,7 @@ def shows_secrets() -> bool:
         return True
     if request.headers.get("Authorization"):
         return True
-    if request.endpoint == "static":
+    if request.endpoint in FILE_ENDPOINTS:
         return False
     # Only look into the session when the browser sent one: reading it adds "Vary: Cookie",
     # which would make the public pages and API answers of everyone else uncacheable.

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conference.config import ConfigError
-from conference.security import frame_ancestors_setting
+from conference.security import FILE_ENDPOINTS, frame_ancestors_setting
 from tests.security.conftest import signed_in
 
 TOKEN_PREFIXES = ("/partner/", "/api/v1/invites/")
@@ -123,7 +123,7 @@ def test_every_get_route_signed_out_sends_the_policy(app, site):
         response.close()  # static files are streamed from an open file
         check_policy(endpoint, url, response)
         statuses[endpoint] = response.status_code
-        if not url.startswith(SECRET_PREFIXES) and endpoint != "static":
+        if not url.startswith(SECRET_PREFIXES) and endpoint not in FILE_ENDPOINTS:
             assert response.headers.get("Cache-Control") != "no-store", url
     # The public pages really rendered (a policy on an error page alone would prove little).
     for endpoint in ("live.event_home", "live.screen", "events.agenda", "greetings.partner_page"):
@@ -138,7 +138,7 @@ def test_every_get_route_as_admin_sends_the_policy_and_no_store(app, site):
         response.close()  # static files are streamed from an open file
         check_policy(endpoint, url, response)
         statuses[endpoint] = response.status_code
-        if endpoint != "static":
+        if endpoint not in FILE_ENDPOINTS:
             # A signed-in user's answers are theirs alone: never kept by any cache.
             assert response.headers["Cache-Control"] == "no-store", url
     for endpoint in (
