@@ -85,6 +85,7 @@ def user_for_token(token: str) -> User | None:
 def sign_in(user: User) -> None:
     """Sign ``user`` in on this browser (a server-side session: :mod:`conference.users.sessions`)."""
     start_session(user)
+    request.environ.pop(SESSION_USER_CACHE, None)
 
 
 def sign_out() -> None:
