@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
-from conference import attendees, i18n
+from conference import attendees, i18n, security
 from conference.config import load_config
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
@@ -184,6 +184,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     register_static_versions(app)
     register_static_gzip(app)
     register_error_handlers(app)
+    security.init_app(app)
 
     for name in DOMAINS:
         try:
@@ -194,7 +195,9 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
             continue
         if hasattr(module, "init_app"):
             module.init_app(app)
-    # Outermost, after Socket.IO's middleware: Socket.IO handlers see the real address too.
+    app.wsgi_app = security.SecureCookiesOverHttps(app.wsgi_app)
+    # Outermost, after Socket.IO's middleware: Socket.IO handlers see the real address too,
+    # and the cookie middleware sees the scheme the browser used.
     trust_proxy_headers(app, app.config["PROXY_FIX"])
     return app
 

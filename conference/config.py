@@ -37,7 +37,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "login_limit": "10 per minute",
         "vote_limit_attendee": "30 per minute",
         "vote_limit_address": "3000 per minute",
+        "vote_new_voters_address": "60 per minute; 150 per hour",
         "ratelimit_storage": "memory://",
+        "screen_frame_ancestors": [],
+        "hsts_max_age": 31536000,
     },
     "greetings": {
         "media_dir": "media",

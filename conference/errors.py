@@ -48,6 +48,13 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class TooManyRequests(ServiceError):
+    """A limit against abuse was reached; the same request may succeed a little later (429)."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 class Unauthorized(ServiceError):
     status = 401
     code = "unauthorized"

@@ -15,7 +15,7 @@ from conference.events.models import AgendaItem, Event, Project
 from conference.greetings.models import Greeting, Invite
 from conference.live.models import CommandRecord, LiveUpdate
 from conference.people.models import Organisation, Person
-from conference.users.models import ApiToken, User
+from conference.users.models import ApiToken, User, UserSession
 
 __all__ = [
     "AgendaItem",
@@ -37,6 +37,7 @@ __all__ = [
     "Person",
     "Project",
     "User",
+    "UserSession",
     "Vote",
     "Base",
 ]

@@ -32,12 +32,16 @@ def vote(slug: str):
     """An attendee votes: ``{"entry_id": ID}`` (``join_code`` in the stricter mode). 200 on success.
 
     The attendee is the signed attendee cookie; a browser without one gets it with this answer.
+    429 when too many attendees voted too often (per attendee), or too many new voters came
+    from one address (:func:`conference.awards.votes.cast_vote`).
     """
     event = get_event_or_404(slug)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid(_("Send a JSON object with entry_id."), code="bad_body")
-    stored = cast_vote(event, g.attendee_id, body.get("entry_id"), body.get("join_code"))
+    stored = cast_vote(
+        event, g.attendee_id, body.get("entry_id"), body.get("join_code"), client_address()
+    )
     return jsonify({"contest_id": stored.contest_id, "entry_id": stored.entry_id})
 
 

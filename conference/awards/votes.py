@@ -3,20 +3,30 @@
 Votes are secret until the audience award is revealed: only moderators read the tally. The
 vote is stored with an upsert keyed by (contest, attendee), so 200 attendees voting at once, or
 one attendee voting 50 times, are counted exactly, on SQLite and on PostgreSQL alike.
+
+The attendee cookie is free to drop: a script that forgets it is a new attendee with every
+vote. In the open mode, first votes in a contest are therefore counted per address
+(``security.vote_new_voters_address``): enough for a room behind one router, few enough that
+stuffing the ballot by dropping the cookie needs many addresses (docs/ceremony.md). Changing
+one's vote is never limited by it; the join-code mode needs no such limit.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+import limits
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from conference.awards.models import Contest, Entry, JoinCode, Vote
 from conference.db import db, utcnow
-from conference.errors import Forbidden, Invalid, NotFound
+from conference.errors import Forbidden, Invalid, NotFound, TooManyRequests
 from conference.events.models import Event
+from conference.extensions import limiter
+from conference.ratelimit import address_block
 
 
 def hash_join_code(code: str) -> str:
@@ -34,12 +44,20 @@ def _entry_of_event(event: Event, entry_id) -> Entry:
     return entry
 
 
-def cast_vote(event: Event, attendee_id: str, entry_id, join_code: str | None = None) -> Vote:
+def cast_vote(
+    event: Event,
+    attendee_id: str,
+    entry_id,
+    join_code: str | None = None,
+    address: str | None = None,
+) -> Vote:
     """Record the attendee's vote for ``entry_id``, replacing their earlier vote in that contest.
 
     Refused (422) when the contest's vote is not open; in the stricter mode (403) without a
-    valid personal join code. Changes nothing on refusal. Broadcasts nothing: the tally is
-    secret until the audience award is revealed.
+    valid personal join code; in the open mode (429) when ``address`` (the voter's, when the
+    vote comes from outside) brought too many new voters to this contest lately. Changes
+    nothing on refusal. Broadcasts nothing: the tally is secret until the audience award is
+    revealed.
     """
     entry = _entry_of_event(event, entry_id)
     contest: Contest = entry.contest
@@ -49,6 +67,8 @@ def cast_vote(event: Event, attendee_id: str, entry_id, join_code: str | None = 
         raise Invalid(_("The vote is closed."), code="vote_closed")
     if contest.vote_mode == "join_code":
         attendee_id = _attendee_by_join_code(event, attendee_id, join_code)
+    elif address is not None and db.session.get(Vote, (contest.id, attendee_id)) is None:
+        _admit_new_voter(contest, address)
     table = Vote.__table__
     values = {
         "contest_id": contest.id,
@@ -74,6 +94,25 @@ def cast_vote(event: Event, attendee_id: str, entry_id, join_code: str | None = 
     db.session.execute(insert)
     db.session.commit()
     return db.session.get(Vote, (contest.id, attendee_id))
+
+
+def _admit_new_voter(contest: Contest, address: str) -> None:
+    """Count a first vote in ``contest`` from ``address``; 429 (nothing counted) over the limit."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    setting = current_app.config["SETTINGS"]["security"]["vote_new_voters_address"]
+    key = ("new-voters", str(contest.id), address_block(address))
+    strategy = limiter.limiter
+    items = limits.parse_many(setting)
+    if not all(strategy.test(item, *key) for item in items):
+        raise TooManyRequests(
+            _(
+                "Too many people have voted from your network just now. Please try again in a minute."
+            ),
+            code="too_many_new_voters",
+        )
+    for item in items:
+        strategy.hit(item, *key)
 
 
 def _attendee_by_join_code(event: Event, attendee_id: str, join_code: str | None) -> str:

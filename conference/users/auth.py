@@ -13,13 +13,14 @@ import secrets
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import redirect, request, session, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
 from conference.db import db, utcnow
 from conference.errors import Forbidden, Unauthorized
 from conference.users.models import ApiToken, User
+from conference.users.sessions import end_session, session_owner, start_session
 
 password_hasher = PasswordHasher()
 
@@ -82,24 +83,27 @@ def user_for_token(token: str) -> User | None:
 
 
 def sign_in(user: User) -> None:
-    session.clear()
-    session["user_id"] = user.id
-    session.permanent = True
+    """Sign ``user`` in on this browser (a server-side session: :mod:`conference.users.sessions`)."""
+    start_session(user)
+    request.environ.pop(SESSION_USER_CACHE, None)
 
 
 def sign_out() -> None:
-    session.clear()
+    """Sign this browser out; copies of its session cookie stop working too."""
+    end_session()
+    request.environ.pop(SESSION_USER_CACHE, None)
+
+
+# Cached per request (not in g: an app context may outlive several requests in tests).
+SESSION_USER_CACHE = "conference.session_user"
 
 
 def session_user() -> User | None:
-    """The signed-in user of this browser session, if any and still active."""
-    # Cached per request (not in g: an app context may outlive several requests in tests).
-    cache_key = "conference.session_user"
-    if cache_key not in request.environ:
-        user_id = session.get("user_id")
-        user = db.session.get(User, user_id) if user_id else None
-        request.environ[cache_key] = user if user is not None and user.active else None
-    return request.environ[cache_key]
+    """The signed-in user of this browser session, if any, still active and not revoked."""
+    if SESSION_USER_CACHE not in request.environ:
+        user = session_owner()
+        request.environ[SESSION_USER_CACHE] = user if user is not None and user.active else None
+    return request.environ[SESSION_USER_CACHE]
 
 
 def api_user() -> User | None:

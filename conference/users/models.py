@@ -1,4 +1,5 @@
-"""Users with roles, and their API tokens (stored only as SHA-256 hashes)."""
+"""Users with roles, their API tokens and their browser sessions (both stored only as SHA-256
+hashes)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,17 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class UserSession(Base):
+    """A signed-in browser: the session cookie names it, so deleting the row signs it out.
+
+    Only the SHA-256 of the session id is kept; the id itself is in the signed cookie. See
+    :mod:`conference.users.sessions`.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -67,8 +67,8 @@ def test_the_typed_short_name_deletes_the_event_its_rows_and_its_files(app, admi
     db.session.expire_all()
     assert db.session.scalar(sa.select(Event).where(Event.slug == SLUG)) is None
     left = {name: count for name, count in row_counts().items() if count}
-    # Only what belongs to no event stays: the users (the admin) and the migration mark.
-    assert set(left) <= {"users", "alembic_version"}, left
+    # Only what belongs to no event stays: the users (the admin, signed in) and the migration mark.
+    assert set(left) <= {"users", "user_sessions", "alembic_version"}, left
     assert not any(path.exists() for path in files)
     assert hub.cache.peek(SLUG) is None
     assert admin_client.get(f"/api/v1/events/{SLUG}").status_code == 404

@@ -15,6 +15,7 @@ from conference.db import db
 from conference.live.commands import run_command
 from conference.live.models import LiveUpdate
 from conference.users.services import create_user
+from conference.users.sessions import SESSION_KEY, open_session
 
 SLUG = "daugavpils-2021"
 PAGE = f"/moderate/{SLUG}/ceremony"
@@ -24,7 +25,7 @@ PAGE = f"/moderate/{SLUG}/ceremony"
 def moderator_browser(client):
     user = create_user("moderatore@example.org", "moderator", "moderatores parole")
     with client.session_transaction() as session:
-        session["user_id"] = user.id
+        session[SESSION_KEY] = open_session(user)
     return client
 
 
@@ -45,7 +46,7 @@ def test_attendees_and_jurors_do_not_see_the_ceremony_page(client, demo):
     assert client.get(PAGE).status_code == 302  # to the sign-in page
     juror = create_user("anna@example.org", "jury", "žūrijas parole")
     with client.session_transaction() as session:
-        session["user_id"] = juror.id
+        session[SESSION_KEY] = open_session(juror)
     assert client.get(PAGE).status_code == 403
     assert client.get(f"/moderate/{SLUG}/join-codes").status_code == 403
 

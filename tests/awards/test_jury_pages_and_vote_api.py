@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from conference.awards.models import JuryScore
 from conference.db import db
 from conference.users.services import create_token_for, create_user
+from conference.users.sessions import SESSION_KEY, open_session
 
 
 def signed_in(client, user):
     with client.session_transaction() as session:
-        session["user_id"] = user.id
+        session[SESSION_KEY] = open_session(user)
     return client
 
 

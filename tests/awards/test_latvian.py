@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from conference.awards.ceremony import next_to_reveal
 from conference.translations.tool import FRAGMENTS_DIR, extract
 from conference.users.services import create_user
+from conference.users.sessions import SESSION_KEY, open_session
 from tests.conftest import compile_fragment
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "conference"
@@ -69,7 +70,7 @@ def test_refusals_come_in_latvian(client, demo, moderator):
 def test_the_ceremony_page_and_the_code_count_in_latvian(client, demo):
     user = create_user("moderatore@example.org", "moderator", "moderatores parole")
     with client.session_transaction() as session:
-        session["user_id"] = user.id
+        session[SESSION_KEY] = open_session(user)
     page = client.get(f"/moderate/{SLUG}/ceremony?lang=lv").get_data(as_text=True)
     assert "Paziņot nākamo" in page and "Apbalvošanas ceremonija" in page
     assert "Pateicība par dalību" in page  # the first award of the ceremony

@@ -12,6 +12,7 @@ from conference.db import db, utcnow
 from conference.greetings.invites import create_invite, revoke_invite
 from conference.greetings.models import Greeting, Invite
 from conference.users.services import create_user
+from conference.users.sessions import SESSION_KEY, open_session
 
 from .factories import make_greeting
 
@@ -30,7 +31,7 @@ def offered(page) -> list[str]:
 def sign_in_as(client, role: str):
     user = create_user(f"{role}@example.org", role, "correct horse battery")
     with client.session_transaction() as session:
-        session["user_id"] = user.id
+        session[SESSION_KEY] = open_session(user)
     return user
 
 

@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 
 from conference.app import PACKAGE_DIR
 from conference.users.services import create_token_for, create_user
+from conference.users.sessions import SESSION_KEY, open_session
 
 COMMANDS = "/api/v1/events/daugavpils-2021/commands"
 STATE = "/api/v1/events/daugavpils-2021/state"
@@ -53,7 +54,7 @@ def test_session_cookie_needs_the_csrf_header(app, client, event):
         token = generate_csrf()
         raw = session["csrf_token"]
     with client.session_transaction() as browser:
-        browser["user_id"] = user.id
+        browser[SESSION_KEY] = open_session(user)
         browser["csrf_token"] = raw
     refused = client.post(COMMANDS, json={"type": "start_event"})
     assert refused.status_code == 403

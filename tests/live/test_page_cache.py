@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from conference.db import db
 from conference.live.commands import run_command
 from conference.users.services import create_user
+from conference.users.sessions import SESSION_KEY, open_session
 
 SLUG = "daugavpils-2021"
 
@@ -43,6 +44,6 @@ def test_signed_in_users_always_get_a_fresh_page(app, event):
     client = app.test_client()
     client.get(f"/events/{SLUG}")
     with client.session_transaction() as session:
-        session["user_id"] = moderator.id
+        session[SESSION_KEY] = open_session(moderator)
     _, queries = count_queries(lambda: client.get(f"/events/{SLUG}"))
     assert queries

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from conference.awards.models import Award, AwardWinner, Contest, Entry, EntryAuthor, JuryScore
 from conference.db import db, utcnow
 from conference.users.services import create_user
+from conference.users.sessions import SESSION_KEY, open_session
 from tests.live.sample_event import EVENT_TITLE, SLUG, make_sample_event
 
 SNAPSHOT_KEYS = {
@@ -44,7 +45,7 @@ def json_block(html: str, element_id: str):
 def sign_in_as(client, role: str) -> None:
     user = create_user(f"{role}@example.org", role, "correct horse battery")
     with client.session_transaction() as session:
-        session["user_id"] = user.id
+        session[SESSION_KEY] = open_session(user)
 
 
 @pytest.fixture

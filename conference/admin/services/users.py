@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from conference.db import db
 from conference.errors import Conflict, ServiceError
-from conference.users.auth import create_api_token, hash_password, revoke_api_tokens
+from conference.users.auth import create_api_token, revoke_api_tokens
 from conference.users.models import ApiToken, User
-from conference.users.services import create_user
+from conference.users.services import change_password, create_user
+from conference.users.sessions import revoke_sessions
 
 # The form field each of create_user's refusals is about.
 FIELD_OF_CODE = {
@@ -34,19 +35,22 @@ def add_user(values: dict) -> User:
 
 
 def set_active(user: User, active: bool, acting: User) -> None:
-    """Switch ``user`` on or off; off signs them out and stops their tokens at once (both are
-    checked against ``active`` on every request). Refuses switching yourself off."""
+    """Switch ``user`` on or off; off stops their tokens at once (checked against ``active`` on
+    every request) and ends their browser sessions, so switching them on again does not bring
+    an old session cookie back. Refuses switching yourself off. Commits."""
     if not active and user.id == acting.id:
         raise Conflict(_("You cannot deactivate yourself."), code="self_deactivation")
     user.active = active
-    db.session.commit()
+    if active:
+        db.session.commit()
+    else:
+        revoke_sessions(user)
 
 
 def set_password(user: User, values: dict) -> User:
-    """Give ``user`` a new password (the form checked its length); commits."""
-    user.password_hash = hash_password(values["password"])
-    db.session.commit()
-    return user
+    """Give ``user`` a new password and end their sessions; an admin setting their own keeps
+    this browser's session (:func:`conference.users.services.change_password`). Commits."""
+    return change_password(user, values["password"], keep_current=True)
 
 
 def issue_token(user: User) -> str:

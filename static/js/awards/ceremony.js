@@ -1,7 +1,8 @@
 // The moderator's ceremony page: the live tally of every open vote (polled every 2 s from the
 // moderator-only tally API), and a notice when the ceremony moved on from another screen (the
 // live state's seq is no longer the one the page was rendered at). The page itself is plain
-// forms; without this script it still works, with a tally as of the last reload.
+// forms; without this script it still works, with the counts as of the last reload (the bars,
+// whose lengths arrive in data-share because the page policy forbids inline styles, stay empty).
 
 const POLL_MS = 2000;
 const root = document.querySelector("[data-ceremony]");
@@ -23,6 +24,11 @@ function showTally(section, tally) {
     row.querySelector('[data-tally="count"]').textContent = String(count);
     row.querySelector(".ceremony-tally__bar span").style.width = `${top ? Math.round((100 * count) / top) : 0}%`;
   }
+}
+
+// The bars as rendered: their length travels in data-share (the policy forbids style="…").
+for (const bar of root.querySelectorAll(".ceremony-tally__bar span[data-share]")) {
+  bar.style.width = `${Number(bar.dataset.share)}%`;
 }
 
 async function pollTallies() {

@@ -1,0 +1,166 @@
+"""What every answer tells the browser about itself.
+
+- ``Content-Security-Policy``: scripts, styles, fonts, media and connections from this site
+  only, never inline (every script is a file under ``static/js/``; page data travels in
+  ``<script type="application/json">`` blocks, which are not executed and so not covered by
+  ``script-src``). Images may also come from any https address, because an event's logo and
+  a contest entry's picture are addresses that organisers type.
+- Framing: no page may be framed (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``),
+  except the screen view, which the origins listed in ``[security] screen_frame_ancestors``
+  may frame (for a streaming studio or a video call that shows a web page).
+- ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: strict-origin-when-cross-origin``;
+  ``no-referrer`` where the address itself is a secret (the partner's upload page and API).
+- Over https (as the browser sees it, so behind a proxy after ``server.proxy_fix``): HSTS,
+  and ``Secure`` on every cookie (:class:`SecureCookiesOverHttps`).
+- ``Cache-Control: no-store`` on every answer that may show a secret (see
+  :func:`shows_secrets`), so no shared cache and no back button keeps it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from flask import Flask, current_app, request
+
+from conference.config import ConfigError
+
+SCREEN_ENDPOINT = "live.screen"
+# Paths whose answers show secrets whoever asks: the admin, the moderator's pages (console,
+# ceremony, tallies, join codes, greeting review, upload links), the jury and its decision,
+# and everything reached with a partner's token.
+SECRET_PATH_PREFIXES = ("/admin/", "/moderate/", "/jury/", "/partner/", "/api/v1/invites/")
+# Files keep the caching their views chose (a file is the same for everyone who may fetch it;
+# an unapproved greeting's preview is "private" already), even for a signed-in moderator.
+FILE_ENDPOINTS = frozenset({"static", "greetings_media.greeting_file"})
+# Paths that carry a token: the address must not travel on in a Referer header.
+TOKEN_PATH_PREFIXES = ("/partner/", "/api/v1/invites/")
+
+# A host as it may appear in an origin: name or IPv4, or an IPv6 literal, and a port.
+HOST_PATTERN = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+ORIGIN_PATTERN = re.compile(r"https?://" + HOST_PATTERN.pattern)
+
+
+def frame_ancestors_setting(origins: list) -> str:
+    """The screen view's ``frame-ancestors`` sources from the configured list; refuses garbage
+    (a typo here would silently either block the studio or open the screen to everybody)."""
+    for origin in origins:
+        if not isinstance(origin, str) or not ORIGIN_PATTERN.fullmatch(origin.rstrip("/")):
+            raise ConfigError(
+                "security.screen_frame_ancestors: each entry must be an origin such as "
+                f'"https://studio.example.lv", not {origin!r}'
+            )
+    return " ".join(origin.rstrip("/") for origin in origins) or "'none'"
+
+
+@functools.lru_cache(maxsize=64)
+def content_security_policy(frame_ancestors: str, socket_origin: str) -> str:
+    """The policy for one page. ``socket_origin`` (``wss://host``) is named besides ``'self'``
+    because browsers before CSP level 3 (Safari until 15.4) do not count the same host's
+    WebSocket as ``'self'``; Chromium and Firefox do."""
+    connect = f"'self' {socket_origin}" if socket_origin else "'self'"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' https:",
+            "media-src 'self'",
+            f"connect-src {connect}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        )
+    )
+
+
+def socket_origin() -> str:
+    """``ws://host`` or ``wss://host`` of this request ('' for a Host header that is no host)."""
+    host = request.host
+    if not HOST_PATTERN.fullmatch(host):
+        return ""
+    return ("wss://" if request.is_secure else "ws://") + host
+
+
+def shows_secrets() -> bool:
+    """Whether this answer may show a secret: a secret path, or an answer for credentials
+    (a bearer token, or a signed-in user: their pages and API answers are theirs alone)."""
+    if request.path.startswith(SECRET_PATH_PREFIXES):
+        return True
+    if request.headers.get("Authorization"):
+        return True
+    if request.endpoint in FILE_ENDPOINTS:
+        return False
+    # Only look into the session when the browser sent one: reading it adds "Vary: Cookie",
+    # which would make the public pages and API answers of everyone else uncacheable.
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return False
+    from conference.users.auth import session_user
+
+    return session_user() is not None
+
+
+def add_security_headers(response):
+    """After every request: the headers described in this module's docstring."""
+    headers = response.headers
+    settings = current_app.config["SETTINGS"]["security"]
+    ancestors = "'none'"
+    if request.endpoint == SCREEN_ENDPOINT:
+        ancestors = current_app.config["SCREEN_FRAME_ANCESTORS"]
+    headers["Content-Security-Policy"] = content_security_policy(ancestors, socket_origin())
+    if ancestors == "'none'":
+        headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
+    headers["X-Content-Type-Options"] = "nosniff"
+    token_in_url = request.path.startswith(TOKEN_PATH_PREFIXES)
+    headers["Referrer-Policy"] = (
+        "no-referrer" if token_in_url else "strict-origin-when-cross-origin"
+    )
+    if request.is_secure and settings["hsts_max_age"] > 0:
+        headers["Strict-Transport-Security"] = f"max-age={int(settings['hsts_max_age'])}"
+    if shows_secrets():
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+class SecureCookiesOverHttps:
+    """WSGI middleware: adds ``Secure`` to every cookie of an answer to an https request.
+
+    One place for every cookie (the session, which also holds the CSRF token; the language;
+    the attendee identity; any added later), whichever part of the app sets it. It sits inside
+    ProxyFix, so behind a proxy "https" is what the proxy's X-Forwarded-Proto says; on plain
+    http the cookies stay as they are (a Secure cookie would never come back).
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status, headers, exc_info=None):
+            headers = [
+                (name, _secure(value) if name.lower() == "set-cookie" else value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
+
+
+def _secure(cookie: str) -> str:
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    return cookie if "secure" in attributes else cookie + "; Secure"
+
+
+def init_app(app: Flask) -> None:
+    """Check the framing setting and add the headers to every answer.
+
+    The cookie middleware is added by :func:`conference.app.create_app` right inside ProxyFix.
+    """
+    settings = app.config["SETTINGS"]["security"]
+    app.config["SCREEN_FRAME_ANCESTORS"] = frame_ancestors_setting(
+        settings["screen_frame_ancestors"]
+    )
+    app.after_request(add_security_headers)
