@@ -27,26 +27,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from conference.db import iso
 from conference.events.models import Event
-from conference.events.schemas import contest_json, detail_loading, item_json, translated
+from conference.events.schemas import contest_json, detail_loading, event_fields, item_json
 from conference.live.schemas import item_state
 from conference.live.snapshot import applies, replace_by_key
-
-
-def event_public(event: Event) -> dict:
-    """``event.changed``'s data: the event's own fields as the API shows them."""
-    return {
-        "slug": event.slug,
-        "title": translated(event.title),
-        "description": translated(event.description),
-        "timezone": event.timezone,
-        "starts_at": iso(event.starts_at),
-        "ends_at": iso(event.ends_at),
-        "languages": list(event.languages),
-        "default_language": event.default_language,
-        "online_url": event.online_url,
-    }
 
 
 def item_public(item) -> dict:
@@ -75,7 +59,7 @@ def public_view(session: Session, event: Event) -> PublicView:
         .execution_options(populate_existing=True)
     )
     return PublicView(
-        event=event_public(loaded),
+        event=event_fields(loaded),
         items=[item_public(item) for item in loaded.items],
         contests=[contest_public(contest) for contest in loaded.contests],
     )
