@@ -31,6 +31,7 @@ DOMAINS = (
     "conference.greetings",
     "conference.awards",
     "conference.admin",
+    "conference.audit",
 )
 
 

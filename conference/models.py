@@ -1,5 +1,6 @@
 """Every model, imported in one place so the metadata is complete (Alembic, create_all)."""
 
+from conference.audit.models import AuditEntry
 from conference.awards.models import (
     Award,
     AwardWinner,
@@ -20,6 +21,7 @@ from conference.users.models import ApiToken, User, UserSession
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "AuditEntry",
     "Award",
     "AwardWinner",
     "Base",

@@ -14,13 +14,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from conference.awards import jury
-from conference.awards.models import Award, AwardWinner, Contest, Entry
+from conference.audit.log import SYSTEM
+from conference.awards import jury, winners
+from conference.awards.models import VOTE_MODES, Award, AwardWinner, Contest, Entry
 from conference.awards.votes import leaders, tally
 from conference.db import db, iso
 from conference.errors import Invalid
 from conference.events.models import Event
 from conference.events.schemas import entry_json, translated
+from conference.i18n import translate
+from conference.live.change import live_change
 
 # The order of the article's results list: places by rank, the thanks, then the favourites.
 RESULTS_KIND_ORDER = {"place": 0, "mention": 1, "audience": 2, "director": 3}
@@ -69,12 +72,13 @@ def next_to_reveal(event: Event) -> Award | None:
     return next((a for a in ceremony_awards(event) if a.revealed_at is None), None)
 
 
-def give_audience_award(session: Session, contest: Contest) -> list[int]:
+def give_audience_award(change, contest: Contest) -> list[int]:
     """At the close of the vote: the audience award(s) go to the entry with the most votes.
 
     Returns the leading entry ids. With exactly one leader its award(s) get that winner
-    (``decided_by="vote"``, replacing any earlier pick); on a tie (several leaders) or without
-    votes nothing is set and the ceremony page asks the moderator. Does not commit.
+    (``decided_by="vote"``, replacing any earlier pick) through the one writer of winners; on
+    a tie (several leaders) or without votes nothing is set and the ceremony page asks the
+    moderator. Runs inside ``change`` (the ``close_vote`` command); does not commit.
     """
     top = leaders(contest)
     if len(top) != 1:
@@ -82,28 +86,43 @@ def give_audience_award(session: Session, contest: Contest) -> list[int]:
     for award in contest.awards:
         if award.kind != "audience" or award.revealed_at is not None:
             continue
-        session.execute(sa.delete(AwardWinner).where(AwardWinner.award_id == award.id))
-        session.add(AwardWinner(award_id=award.id, entry_id=top[0], decided_by="vote"))
+        winners.set_winners(change, award, top, decided_by="vote")
     return top
 
 
-def decide_award(award: Award, entry_ids: list[int], decided_by: str) -> None:
+def decide_award(award: Award, entry_ids: list[int], decided_by: str, actor=None) -> None:
     """A moderator or admin sets the winners of a director's, mention or audience award.
 
     Places are the jury's (set on the jury decision page). The audience award is set by hand
-    only after its vote has closed (a tie, or nobody voted). Refused once revealed.
+    only after its vote has closed (a tie, or nobody voted). Refused once revealed. One change
+    of its own, through the one writer of winners.
     """
-    if award.kind == "place":
-        raise Invalid(_("Places are decided by the jury."), code="jury_decides")
-    if award.kind == "audience" and award.contest.vote_status != "closed":
-        raise Invalid(
-            _("The audience decides this award: close the vote first."), code="vote_not_closed"
-        )
-    if not entry_ids:
-        raise Invalid(_("Choose at least one entry."), code="entry_required")
-    if award.kind != "mention" and len(entry_ids) > 1:
-        raise Invalid(_("Choose one entry for this award."), code="one_entry")
-    jury.set_winners(award, entry_ids, decided_by=decided_by)
+    with live_change(award.contest.event.slug, actor or SYSTEM) as change:
+        if award.kind == "place":
+            raise Invalid(_("Places are decided by the jury."), code="jury_decides")
+        if award.kind == "audience" and award.contest.vote_status != "closed":
+            raise Invalid(
+                _("The audience decides this award: close the vote first."),
+                code="vote_not_closed",
+            )
+        if not entry_ids:
+            raise Invalid(_("Choose at least one entry."), code="entry_required")
+        if award.kind != "mention" and len(entry_ids) > 1:
+            raise Invalid(_("Choose one entry for this award."), code="one_entry")
+        winners.set_winners(change, award, entry_ids, decided_by=decided_by)
+
+
+def set_vote_mode(contest: Contest, mode: str, actor=None) -> None:
+    """Everyone may vote (``open``), or only holders of a join code; set before the vote opens."""
+    with live_change(contest.event.slug, actor or SYSTEM) as change:
+        if mode not in VOTE_MODES:
+            raise Invalid(_("Choose who may vote."))
+        if contest.vote_status != "not_opened":
+            raise Invalid(_("Who may vote is set before the vote opens."))
+        before = {"vote_mode": contest.vote_mode}
+        contest.vote_mode = mode
+        title = translate(contest.title, fallback=change.event.default_language)
+        change.audit_edit("contest", contest.id, title, before, {"vote_mode": mode})
 
 
 @dataclass

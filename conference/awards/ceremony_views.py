@@ -16,8 +16,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from conference.audit.log import Actor
 from conference.awards import ceremony, join_codes
-from conference.awards.models import VOTE_MODES, Award, Contest
+from conference.awards.models import Award, Contest
 from conference.db import db
 from conference.errors import Conflict, Invalid, ServiceError
 from conference.events.services import get_event_or_404
@@ -73,7 +74,7 @@ def send_command(slug: str):
     try:
         if command_type not in CEREMONY_COMMANDS:
             raise Invalid(_("There is no command %(type)s.", type=command_type))
-        run_command(slug, body, actor_id=session_user().id)
+        run_command(slug, body, actor=Actor.of(session_user()))
         flash(_("Done."), "success")
     except Conflict:
         flash(
@@ -96,7 +97,8 @@ def set_winners(slug: str, award_id: int):
         if award is None or award.contest.event_id != event.id:
             raise ServiceError(_("Nothing was found at this address."), status=404)
         entry_ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit()]
-        ceremony.decide_award(award, entry_ids, decided_by=session_user().role)
+        user = session_user()
+        ceremony.decide_award(award, entry_ids, decided_by=user.role, actor=Actor.of(user))
         flash(_("Saved: %(award)s.", award=translate(award.title)), "success")
     except ServiceError as refusal:
         db.session.rollback()
@@ -113,13 +115,7 @@ def set_vote_mode(slug: str, contest_id: int):
     try:
         if contest is None or contest.event_id != event.id:
             raise ServiceError(_("Nothing was found at this address."), status=404)
-        mode = request.form.get("vote_mode", "")
-        if mode not in VOTE_MODES:
-            raise Invalid(_("Choose who may vote."))
-        if contest.vote_status != "not_opened":
-            raise Invalid(_("Who may vote is set before the vote opens."))
-        contest.vote_mode = mode
-        db.session.commit()
+        ceremony.set_vote_mode(contest, request.form.get("vote_mode", ""), Actor.of(session_user()))
         flash(_("Saved."), "success")
     except ServiceError as refusal:
         flash(str(refusal.message), "error")

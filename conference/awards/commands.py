@@ -51,7 +51,7 @@ def open_vote(ctx: CommandContext) -> None:
     if not contest.entries:
         ctx.refuse(_("The contest has no entries to vote for."), code="no_entries")
     contest.vote_status = "open"
-    ctx.emit("vote.opened", vote_state(contest))
+    ctx.append("vote.opened", vote_state(contest))
 
 
 @command("close_vote", after_end=True)
@@ -66,8 +66,8 @@ def close_vote(ctx: CommandContext) -> None:
     # Written before counting: a vote still in flight either committed before this update
     # (and is counted) or waits for it and then finds the vote closed.
     ctx.session.flush()
-    give_audience_award(ctx.session, contest)
-    ctx.emit("vote.closed", vote_state(contest))
+    give_audience_award(ctx, contest)
+    ctx.append("vote.closed", vote_state(contest))
 
 
 @command("reveal_award", after_end=True)
@@ -92,4 +92,4 @@ def reveal_award(ctx: CommandContext) -> None:
         ctx.refuse(_("“%(title)s” has no winner yet.", title=title), code="no_winner")
     award.revealed_at = ctx.now
     award.contest.decision_locked = True
-    ctx.emit("award.revealed", revealed_award(award, winners))
+    ctx.append("award.revealed", revealed_award(award, winners))

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.audit.log import SYSTEM, Actor
+from conference.awards import winners
 from conference.awards.models import Award, AwardWinner, Contest, Entry, JuryScore
 from conference.db import db, utcnow
 from conference.errors import Forbidden, Invalid, NotFound
+from conference.i18n import translate
+from conference.live.change import live_change
 from conference.users.models import User
 
 
@@ -116,46 +120,49 @@ def proposed_places(contest: Contest) -> tuple[dict[int, int], list[list[int]]]:
     return places, ties
 
 
-def close_jury(contest: Contest) -> None:
+def close_jury(contest: Contest, actor: Actor = SYSTEM) -> None:
     """Admin: jurors can no longer change scores; all scores become visible to the admin."""
-    contest.jury_closed = True
-    db.session.commit()
+    with live_change(contest.event.slug, actor) as change:
+        if not contest.jury_closed:
+            contest.jury_closed = True
+            change.audit("contest.jury_closed", "contest", contest.id, _label(change, contest))
 
 
-def set_winners(award: Award, entry_ids: list[int], decided_by: str = "admin") -> None:
-    """Set who wins ``award`` (places, director's pick, mentions, or the audience award by hand).
-
-    Refused once the award is revealed, and for places once the decision is locked.
-    """
-    contest = award.contest
-    if award.revealed_at is not None:
-        raise Invalid(_("This award has been revealed already."), code="already_revealed")
-    if award.kind == "place" and contest.decision_locked:
-        raise Invalid(_("The jury's decision is locked."), code="decision_locked")
-    entries = [_entry(contest, entry_id) for entry_id in entry_ids]
-    db.session.execute(sa.delete(AwardWinner).where(AwardWinner.award_id == award.id))
-    for entry in entries:
-        db.session.add(AwardWinner(award_id=award.id, entry_id=entry.id, decided_by=decided_by))
-    db.session.commit()
+def set_winners(
+    award: Award, entry_ids: list[int], decided_by: str = "admin", actor: Actor = SYSTEM
+) -> None:
+    """Set who wins ``award`` (places, director's pick, mentions, or the audience award by hand),
+    through the one writer (:func:`conference.awards.winners.set_winners`) in a change of its
+    own. Refused once the award is revealed, and for places once the decision is locked."""
+    with live_change(award.contest.event.slug, actor) as change:
+        winners.set_winners(change, award, entry_ids, decided_by)
 
 
-def apply_proposed_places(contest: Contest) -> list[list[int]]:
+def apply_proposed_places(contest: Contest, actor: Actor = SYSTEM) -> list[list[int]]:
     """Admin: take the places from the mean scores, unless there is a tie (returned instead)."""
     if not contest.jury_closed:
         raise Invalid(_("Close the jury before taking its places."), code="jury_open")
     places, ties = proposed_places(contest)
     if ties:
         return ties
-    for award in place_awards(contest):
-        if award.rank in places:
-            set_winners(award, [places[award.rank]], decided_by="jury")
+    with live_change(contest.event.slug, actor) as change:
+        for award in place_awards(contest):
+            if award.rank in places:
+                winners.set_winners(change, award, [places[award.rank]], decided_by="jury")
     return []
 
 
-def lock_decision(contest: Contest) -> None:
-    """Admin: the places can no longer change (done before the ceremony starts)."""
-    contest.decision_locked = True
-    db.session.commit()
+def lock_decision(contest: Contest, actor: Actor = SYSTEM) -> None:
+    """Admin: the places can no longer change (done before the ceremony starts; the first
+    reveal of the contest locks it too)."""
+    with live_change(contest.event.slug, actor) as change:
+        if not contest.decision_locked:
+            contest.decision_locked = True
+            change.audit("contest.decision_locked", "contest", contest.id, _label(change, contest))
+
+
+def _label(change, contest: Contest) -> str:
+    return translate(contest.title, fallback=change.event.default_language)
 
 
 def winners_of(award: Award) -> list[Entry]:

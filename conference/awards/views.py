@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from conference.audit.log import Actor
 from conference.awards import jury
 from conference.errors import ServiceError
 from conference.events.services import get_event_or_404
@@ -70,11 +71,12 @@ def decide(slug: str, contest_id: int, action: str):
     try:
         if contest.event_id != event.id or action not in ("close", "apply", "lock"):
             raise ServiceError(_("Nothing was found at this address."), status=404)
+        actor = Actor.of(session_user())
         if action == "close":
-            jury.close_jury(contest)
+            jury.close_jury(contest, actor)
             flash(_("The jury is closed."), "success")
         elif action == "apply":
-            ties = jury.apply_proposed_places(contest)
+            ties = jury.apply_proposed_places(contest, actor)
             if ties:
                 flash(
                     _("Entries share a mean score across a place: decide the places by hand."),
@@ -83,7 +85,7 @@ def decide(slug: str, contest_id: int, action: str):
             else:
                 flash(_("The places follow the jury's scores."), "success")
         else:
-            jury.lock_decision(contest)
+            jury.lock_decision(contest, actor)
             flash(_("The decision is locked."), "success")
     except ServiceError as exc:
         flash(str(exc.message), "error")

@@ -2,7 +2,8 @@
 
 
 def init_app(app) -> None:
-    from conference.events import api, views
+    from conference.events import api, edit_api, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(edit_api.bp)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.audit.log import CLI, IMPORT, Actor
 from conference.db import db
 from conference.errors import Conflict
 from conference.events.exchange_export import event_file
@@ -17,6 +18,7 @@ from conference.events.exchange_read import FORMAT_VERSION, EventFileError, read
 from conference.events.exchange_write import write_event
 from conference.events.models import Event
 from conference.events.services import get_event_or_404
+from conference.live.change import live_change, new_event_change
 
 __all__ = [
     "FORMAT_VERSION",
@@ -28,27 +30,56 @@ __all__ = [
 ]
 
 
-def stage_event(text: str, replace: bool = False) -> Event:
-    """Check ``text`` and write the event into the session, without committing.
+def stage_event(text: str, actor: Actor = IMPORT) -> Event:
+    """Check ``text`` and write it as a new event into the session, without committing.
 
     For callers that add more to the same transaction (the demo adds its admin). Raises
     :class:`EventFileError` (422 ``bad_event_file``) for a bad file, ``Conflict`` (409
-    ``event_exists`` / ``event_live``) for a slug that exists without ``replace``.
+    ``event_exists``) for a slug that exists.
+    """
+    return _create(read_event_file(text), actor)
+
+
+def _create(spec: dict, actor: Actor) -> Event:
+    slug = spec["event"]["slug"]
+    if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
+        raise Conflict(
+            _(
+                "An event with the slug %(slug)s exists already (replace it with --replace).",
+                slug=slug,
+            ),
+            code="event_exists",
+        )
+
+    def change_for(event: Event):
+        change = new_event_change(db.session, event, actor)
+        change.audit("event.imported", "event", event.id, slug)
+        return change
+
+    return write_event(spec, None, change_for)
+
+
+def import_event(text: str, replace: bool = False, actor: Actor = CLI) -> Event:
+    """Import the event file ``text`` and return the event.
+
+    A new slug: a new event with its organisations, people, projects, agenda, contests,
+    entries, awards and (from the secret section) award winners, in one transaction. An
+    existing slug needs ``replace``: then the event is updated in place as one change
+    (:func:`conference.live.change.live_change`: the event row locked, the rules of every
+    writer checked, the audit entry, and the updates attendees must see, published after the
+    commit), also while the event is live.
     """
     spec = read_event_file(text)
-    return write_event(spec, replace)
-
-
-def import_event(text: str, replace: bool = False) -> Event:
-    """Import the event file ``text`` in one transaction and return the event.
-
-    Changes: a new event with its organisations, people, projects, agenda, contests, entries,
-    awards and (from the secret section) award winners; with ``replace``, the existing event of
-    that slug updated in place. Broadcasts nothing: a scheduled event has no live followers
-    yet, and a live one is refused.
-    """
+    slug = spec["event"]["slug"]
+    db.session.rollback()
+    exists = db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None
+    if exists and replace:
+        with live_change(slug, actor) as change:
+            write_event(spec, change.event, lambda event: change)
+            change.audit("event.replaced", "event", change.event.id, slug)
+        return change.event
     try:
-        event = stage_event(text, replace)
+        event = _create(spec, actor)
         db.session.commit()
     except sa.exc.IntegrityError:
         # Another import of the same slug committed between our check and our insert.

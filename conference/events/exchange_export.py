@@ -9,12 +9,14 @@ deterministic (no timestamps), so export, import and export again give the same 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import tomli_w
 
+from conference.audit.log import entries_of
 from conference.awards.models import AwardWinner
 from conference.db import db
 from conference.events.exchange_keys import keyed_rows
@@ -137,7 +139,39 @@ def event_file(event: Event, include_winners: bool = True) -> str:
     entry_keys, award_keys = contest_blocks(event, blocks, language)
     if include_winners:
         blocks.append(winners_block(award_keys, entry_keys))
+    blocks.extend(audit_blocks(event, include_winners))
     return "\n\n".join(blocks) + "\n"
+
+
+AUDIT_BANNER = """\
+# ======================================================================
+# CHANGE LOG: who changed what, oldest first (before and after as JSON).
+# A copy for reading: import ignores it, and the event's own log goes on.
+# ======================================================================"""
+
+
+def audit_blocks(event: Event, include_winners: bool) -> list[str]:
+    """The event's audit log as ``[[audit]]`` tables (without winners unless they are in)."""
+    entries = entries_of(db.session, event.id, include_winners=include_winners)
+    blocks = []
+    for number, entry in enumerate(entries):
+        fields = [
+            ("at", entry.at),
+            ("actor", entry.actor_label),
+            ("action", entry.action),
+            ("target", entry.target_type),
+            ("target_id", entry.target_id),
+            ("target_label", entry.target_label),
+            ("before", None if entry.before is None else as_json(entry.before)),
+            ("after", None if entry.after is None else as_json(entry.after)),
+            ("seq", entry.seq),
+        ]
+        blocks.append(block("[[audit]]", fields, AUDIT_BANNER[2:] if number == 0 else None))
+    return blocks
+
+
+def as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def contest_blocks(event: Event, blocks: list[str], language: str) -> tuple[dict, dict]:

@@ -195,9 +195,11 @@ def read_event_file(text: str) -> dict:
 
 def read_sections(reader: c.Reader, data: dict) -> dict:
     """Every section, field by field (references are checked afterwards)."""
+    # [[audit]] is the exported change log: read by people, never written back (a file must
+    # not be able to make up history), so it is accepted and ignored.
     for name in data:
-        if name not in (*TOP_LEVEL, "secret"):
-            expected = ", ".join((*TOP_LEVEL, "secret"))
+        if name not in (*TOP_LEVEL, "secret", "audit"):
+            expected = ", ".join((*TOP_LEVEL, "secret", "audit"))
             reader.problem((name,), _("unknown field (expected: %(fields)s)", fields=expected))
     if data.get("format", FORMAT_VERSION) != FORMAT_VERSION:
         reader.problem(("format",), _("must be 1 (the only format this version reads)"))

@@ -1,17 +1,20 @@
 """Writing checked event data (from ``exchange_read``) into the database.
 
-A new slug makes a new event. With ``replace`` an existing event is updated in place, matched
-part by part through the keys: a part whose key stays keeps its database id, so partner
-invites, uploaded greetings, jury scores and votes that hang on it survive the import; parts
-no longer in the file are deleted. The caller commits (or rolls back) the whole transaction.
+A new slug makes a new event. With ``--replace`` the existing event is updated in place (its
+row, live state, live log and ``seq`` stay), matched part by part through the keys: a part
+whose key stays keeps its database id, so partner invites, uploaded greetings, jury scores,
+votes and the live state of items that hang on it survive the import; parts no longer in the
+file are deleted. A replacement honours the rules every other writer does
+(:func:`check_replacement`), also while the event is live. The caller's change
+(``conference.live.change``) commits, audits and publishes what attendees see of it.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from conference.awards.models import Award, AwardWinner, Contest, Entry, EntryAuthor
+from conference.awards import winners
+from conference.awards.models import Award, Contest, Entry, EntryAuthor
 from conference.db import db
 from conference.errors import Conflict
 from conference.events.exchange_keys import keyed_rows
@@ -34,39 +37,60 @@ EVENT_COLUMNS = (
 )
 
 
-def write_event(spec: dict, replace: bool) -> Event:
-    """Create the event of ``spec``, or update the existing one when ``replace``; flushes.
+def write_event(spec: dict, event: Event | None, change_for) -> Event:
+    """Create the event of ``spec`` (``event`` None), or update ``event`` in place; flushes.
 
-    Refuses an existing slug without ``replace`` (409 ``event_exists``) and any replacement
-    while the event is live (409 ``event_live``).
+    ``change_for(event)`` gives the :class:`~conference.live.change.Change` to write winners
+    and audit entries in (the replacement's own, or a new event's).
     """
-    slug = spec["event"]["slug"]
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug).with_for_update())
-    if event is not None and not replace:
-        raise Conflict(
-            _(
-                "An event with the slug %(slug)s exists already (replace it with --replace).",
-                slug=slug,
-            ),
-            code="event_exists",
-        )
-    if event is not None and event.status == "live":
-        raise Conflict(
-            _("The event %(slug)s is live; replace it after it has ended.", slug=slug),
-            code="event_live",
-        )
     # Keys derived for rows without one were made in the language the event had until now.
     language = event.default_language if event is not None else spec["event"]["default_language"]
+    if event is not None:
+        check_replacement(event, spec, language)
     # Rows are half-built while their collections are swapped: no flush until all is in place.
     with db.session.no_autoflush:
         event = write_parts(event, spec, language)
         entries, awards = write_contests(event, spec["contests"], language)
     db.session.flush()
-    if event.current_item_id not in {item.id for item in event.items}:
-        event.current_item_id = None
+    change = change_for(event)
     if spec["winners"] is not None:
-        write_winners(awards, entries, spec["winners"])
+        write_winners(change, awards, entries, spec["winners"])
     return event
+
+
+def check_replacement(event: Event, spec: dict, language: str) -> None:
+    """Refuse (nothing written) what no writer may do to the event as it stands: remove the
+    item that is on now, remove or rename a revealed award, remove a contest with a revealed
+    award or an open vote, remove an entry that won a revealed award or whose vote is open,
+    change who may vote while the vote is open."""
+    item_keys = {item["key"] for item in spec["items"]}
+    for key, item in keyed_rows(event.items, language):
+        if key not in item_keys and (item.status == "live" or event.current_item_id == item.id):
+            raise Conflict(
+                _("The item “%(key)s” is on now; it cannot be removed.", key=key),
+                code="item_live",
+            )
+    contests = {data["key"]: data for data in spec["contests"]}
+    for key, contest in keyed_rows(event.contests, language):
+        if key not in contests:
+            winners.check_contest_removal(contest)
+        elif contest.vote_status == "open" and contests[key]["vote_mode"] != contest.vote_mode:
+            raise Conflict(
+                _("The vote is open; close it before changing who may vote."), code="vote_open"
+            )
+    entry_keys = {entry["key"] for data in spec["contests"] for entry in data["entries"]}
+    awards = {award["key"]: award for data in spec["contests"] for award in data["awards"]}
+    all_entries = [entry for contest in event.contests for entry in contest.entries]
+    for key, entry in keyed_rows(all_entries, language):
+        if key not in entry_keys:
+            winners.check_entry_removal(db.session, entry)
+    all_awards = [award for contest in event.contests for award in contest.awards]
+    for key, award in keyed_rows(all_awards, language):
+        if key not in awards:
+            winners.check_award_removal(award)
+        else:
+            data = awards[key]
+            winners.check_award_edit(award, data["kind"], data["rank"], data["title"])
 
 
 def write_parts(event: Event | None, spec: dict, language: str) -> Event:
@@ -158,17 +182,12 @@ def write_contests(event: Event, specs: list[dict], language: str) -> tuple[dict
     return entries, awards
 
 
-def write_winners(awards: dict, entries: dict, winners: list[dict]) -> None:
-    """The secret section replaces every winner of the event's awards."""
-    award_ids = [award.id for award in awards.values()]
-    if award_ids:
-        db.session.execute(sa.delete(AwardWinner).where(AwardWinner.award_id.in_(award_ids)))
-    for winner in winners:
-        award = awards[winner["award"]]
-        for key in winner["entries"]:
-            db.session.add(
-                AwardWinner(
-                    award_id=award.id, entry_id=entries[key].id, decided_by=winner["decided_by"]
-                )
-            )
-    db.session.flush()
+def write_winners(change, awards: dict, entries: dict, specs: list[dict]) -> None:
+    """The secret section gives every winner of the event's awards: each award gets exactly
+    the entries it lists (none when it is not listed), through the one writer of winners."""
+    listed = {spec["award"]: spec for spec in specs}
+    for key, award in awards.items():
+        spec = listed.get(key)
+        entry_ids = [entries[entry].id for entry in spec["entries"]] if spec else []
+        decided_by = spec["decided_by"] if spec else "admin"
+        winners.set_winners(change, award, entry_ids, decided_by)

@@ -134,8 +134,8 @@ def event_summary(event: Event) -> dict:
     }
 
 
-def event_detail(event: Event) -> dict:
-    """The whole published event: programme, people, organisations, projects, contests."""
+def event_fields(event: Event) -> dict:
+    """The event's own fields as the API shows them (also the data of ``event.changed``)."""
     return {
         "slug": event.slug,
         "title": translated(event.title),
@@ -146,6 +146,13 @@ def event_detail(event: Event) -> dict:
         "languages": list(event.languages),
         "default_language": event.default_language,
         "online_url": event.online_url,
+    }
+
+
+def event_detail(event: Event) -> dict:
+    """The whole published event: programme, people, organisations, projects, contests."""
+    return {
+        **event_fields(event),
         "agenda": [item_json(item) for item in event.items],
         "speakers": [speaker_json(person) for person in event.people],
         "organisations": [organisation_json(org) for org in event.organisations],

@@ -46,7 +46,7 @@ def play_greeting(ctx) -> None:
         )
     playing = playing_json(greeting, ctx.now)
     ctx.event.greeting_playing = playing
-    ctx.emit("greeting.started", playing)
+    ctx.append("greeting.started", playing)
     schedule_end(ctx.event.id, greeting.id, playing["started_at"], greeting.duration_s or 0)
 
 
@@ -63,7 +63,7 @@ def stop_greeting(ctx) -> None:
     ):
         ctx.refuse(_("That greeting is no longer playing."), code="greeting_not_playing")
     ctx.event.greeting_playing = None
-    ctx.emit("greeting.stopped", {"id": playing["id"]})
+    ctx.append("greeting.stopped", {"id": playing["id"]})
 
 
 def schedule_end(event_id: int, greeting_id: int, started_at: str, duration_s: float) -> None:

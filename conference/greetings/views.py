@@ -151,10 +151,11 @@ def stop(slug: str):
 
 
 def _run_live_command(slug: str, body: dict) -> None:
+    from conference.audit.log import Actor
     from conference.live.commands import run_command
 
     try:
-        run_command(slug, body, actor_id=session_user().id)
+        run_command(slug, body, actor=Actor.of(session_user()))
     except ServiceError as refusal:
         flash(str(refusal.message), "error")
 

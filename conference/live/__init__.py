@@ -18,12 +18,13 @@ def init_app(app) -> None:
 
 
 def start_live(app) -> None:
-    """When the server starts: load the snapshots, then relay other processes' updates and
-    count presence in the background."""
+    """When the server starts: load the snapshots, then relay other processes' updates (from
+    Redis when there is one, and from the database's seq once a second in any case) and count
+    presence in the background."""
     import sqlalchemy as sa
 
     from conference.extensions import socketio
-    from conference.live.publish import listen, live_hub
+    from conference.live.publish import follow_log, listen, live_hub
 
     hub = live_hub(app)
     try:
@@ -33,4 +34,5 @@ def start_live(app) -> None:
         logger.warning("live: snapshots not preloaded: %s", str(exc).splitlines()[0])
     if hub.redis is not None:
         socketio.start_background_task(listen, app)
+    socketio.start_background_task(follow_log, app)
     socketio.start_background_task(hub.presence.run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from conference.audit.log import Actor
 from conference.extensions import csrf
 from conference.live.commands import run_command
 from conference.live.publish import live_hub
@@ -41,4 +42,4 @@ def state(slug: str):
 def commands(slug: str):
     """Run a moderator command (moderators and admins); the answer is ``{"seq": N}``."""
     user = require_api_role("moderator")
-    return jsonify(run_command(slug, request.get_json(silent=True), actor_id=user.id))
+    return jsonify(run_command(slug, request.get_json(silent=True), actor=Actor.of(user)))

@@ -60,7 +60,7 @@ def _start(ctx: CommandContext, item) -> None:
     item.actual_start = ctx.now
     item.actual_end = None
     ctx.event.current_item_id = item.id
-    ctx.emit("item.started", item_state(item))
+    ctx.append("item.started", item_state(item))
 
 
 def _end(ctx: CommandContext, item) -> None:
@@ -68,7 +68,7 @@ def _end(ctx: CommandContext, item) -> None:
     item.actual_end = ctx.now
     if ctx.event.current_item_id == item.id:
         ctx.event.current_item_id = None
-    ctx.emit("item.ended", item_state(item))
+    ctx.append("item.ended", item_state(item))
 
 
 @command("start_event")
@@ -82,7 +82,7 @@ def start_event(ctx: CommandContext) -> None:
         _move_programme_to_now(ctx)
     ctx.event.status = "live"
     ctx.event.started_at = ctx.now
-    ctx.emit("event.started", event_state(ctx.event))
+    ctx.append("event.started", event_state(ctx.event))
     first = next((item for item in ctx.event.items if item.status == "upcoming"), None)
     if first is not None:
         _start(ctx, first)
@@ -176,7 +176,7 @@ def end_event(ctx: CommandContext) -> None:
         _end(ctx, live)
     ctx.event.status = "ended"
     ctx.event.ended_at = ctx.now
-    ctx.emit("event.ended", event_state(ctx.event))
+    ctx.append("event.ended", event_state(ctx.event))
 
 
 @command("shift_schedule")
@@ -192,7 +192,7 @@ def shift_schedule(ctx: CommandContext) -> None:
     for item in upcoming:
         item.planned_start += delta
         item.planned_end += delta
-    ctx.emit("schedule.shifted", {"minutes": minutes, "items": [item_state(i) for i in upcoming]})
+    ctx.append("schedule.shifted", {"minutes": minutes, "items": [item_state(i) for i in upcoming]})
 
 
 @command("announce")
@@ -200,7 +200,7 @@ def announce(ctx: CommandContext) -> None:
     """Show ``text`` (per language) to everybody: ``announcement.shown`` ``{text, at}``."""
     text = translated_argument(ctx.args, "text", list(ctx.event.languages))
     ctx.event.announcement = {"text": text, "at": iso(ctx.now)}
-    ctx.emit("announcement.shown", ctx.event.announcement)
+    ctx.append("announcement.shown", ctx.event.announcement)
 
 
 @command("clear_announcement")
@@ -209,4 +209,4 @@ def clear_announcement(ctx: CommandContext) -> None:
     if ctx.event.announcement is None:
         ctx.refuse(_("There is no announcement to clear."), code="no_announcement")
     ctx.event.announcement = None
-    ctx.emit("announcement.cleared", {})
+    ctx.append("announcement.cleared", {})

@@ -9,7 +9,10 @@ One process (no message queue): the command service calls :func:`publish_updates
 commit, which relays directly. Several processes (``socketio.message_queue`` is a Redis URL):
 ``publish_updates`` relays locally and posts the updates on the Redis channel
 ``conference:live:<database digest>``; every process runs :func:`listen`, which relays what
-arrives. So each process emits only to its own clients (``ignore_queue``) and keeps its own
+arrives. And every server process runs :func:`follow_log`, which once a second asks the
+database for the ``last_seq`` of the events it keeps and relays what it has not: so a change
+committed by a process that could post nowhere (``conference import --replace`` from a shell
+while a server runs without Redis, or a post lost with Redis down) reaches followers too. So each process emits only to its own clients (``ignore_queue``) and keeps its own
 cache current from the same stream that feeds its clients: a client never receives an update
 that its process's cache has not applied, and a snapshot is never behind the room it joins.
 """
@@ -23,10 +26,14 @@ import logging
 import threading
 import time
 
+import sqlalchemy as sa
 from engineio import packet as engineio_packet
 from flask import current_app
 from socketio import packet as socketio_packet
+from sqlalchemy.orm import Session
 
+from conference.db import db
+from conference.events.models import Event
 from conference.extensions import socketio
 from conference.live.snapshot import LiveCache
 
@@ -63,6 +70,8 @@ class LiveHub:
 
             self.redis = redis.Redis.from_url(self.queue_url, health_check_interval=30)
         self._order_locks: dict[str, threading.Lock] = {}
+        # Set to stop the background tasks (listen, follow_log).
+        self.stopping = threading.Event()
         self._order_guard = threading.Lock()
 
     @contextlib.contextmanager
@@ -146,6 +155,43 @@ def _refresh(hub: LiveHub, slug: str) -> None:
             socketio.emit(SNAPSHOT, entry.snapshot, to=room_for(slug), ignore_queue=True)
 
 
+FOLLOW_LOG_INTERVAL_S = 1.0
+
+
+def follow_log(app, stop: threading.Event | None = None) -> None:
+    """Relay, every :data:`FOLLOW_LOG_INTERVAL_S`, what other processes committed and this one
+    was not told of (:func:`catch_up_behind`), until ``stop`` (default: the hub's) is set."""
+    hub = live_hub(app)
+    stop = stop or hub.stopping
+    while not stop.wait(FOLLOW_LOG_INTERVAL_S):
+        try:
+            catch_up_behind(hub)
+        except Exception:
+            # A database that is away for a moment: try again at the next tick.
+            log.warning("live: could not read the events' seq", exc_info=True)
+
+
+def catch_up_behind(hub: LiveHub) -> int:
+    """One query for the ``last_seq`` of every cached event; relay the updates of those this
+    process is behind on (read from the log). Returns how many events were behind."""
+    entries = {}
+    for slug in hub.cache.slugs():
+        entry = hub.cache.peek(slug)
+        if entry is not None:
+            entries[entry.event_id] = entry
+    if not entries:
+        return 0
+    with Session(db.engine) as session:
+        rows = session.execute(
+            sa.select(Event.id, Event.last_seq).where(Event.id.in_(list(entries)))
+        ).all()
+    behind = [entries[event_id] for event_id, seq in rows if seq > entries[event_id].seq]
+    for entry in behind:
+        with hub.cache.lock:
+            _deliver(hub, entry, hub.cache.missed_updates(entry))
+    return len(behind)
+
+
 def catch_up(hub: LiveHub) -> None:
     """Relay whatever was committed while this process was not listening (every cached event)."""
     for slug in hub.cache.slugs():
@@ -212,13 +258,14 @@ def listen(app, stop: threading.Event | None = None) -> None:
     latency, never an update.
     """
     hub = live_hub(app)
+    stop = stop or hub.stopping
     import redis
 
-    while stop is None or not stop.is_set():
+    while not stop.is_set():
         pubsub = hub.redis.pubsub()
         try:
             pubsub.subscribe(hub.channel)
-            while stop is None or not stop.is_set():
+            while not stop.is_set():
                 message = pubsub.get_message(timeout=1.0)
                 if message is None:
                     continue

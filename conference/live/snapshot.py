@@ -89,7 +89,7 @@ def applies(*update_types: str):
     return register
 
 
-def _replace_by_key(rows: list[dict], changed: list[dict], key: str) -> list[dict]:
+def replace_by_key(rows: list[dict], changed: list[dict], key: str) -> list[dict]:
     by_key = {row[key]: row for row in changed}
     replaced = [by_key.pop(row[key], row) for row in rows]
     return replaced + list(by_key.values())
@@ -103,7 +103,7 @@ def _event(snapshot, data):
 @applies("item.started")
 def _item_started(snapshot, data):
     return {
-        "items": _replace_by_key(snapshot["items"], [data], "id"),
+        "items": replace_by_key(snapshot["items"], [data], "id"),
         "current_item_id": data["id"],
     }
 
@@ -112,14 +112,14 @@ def _item_started(snapshot, data):
 def _item_ended(snapshot, data):
     current = snapshot["current_item_id"]
     return {
-        "items": _replace_by_key(snapshot["items"], [data], "id"),
+        "items": replace_by_key(snapshot["items"], [data], "id"),
         "current_item_id": None if current == data["id"] else current,
     }
 
 
 @applies("schedule.shifted")
 def _schedule_shifted(snapshot, data):
-    return {"items": _replace_by_key(snapshot["items"], data["items"], "id")}
+    return {"items": replace_by_key(snapshot["items"], data["items"], "id")}
 
 
 @applies("announcement.shown")
@@ -144,12 +144,12 @@ def _greeting_stopped(snapshot, data):
 
 @applies("vote.opened", "vote.closed")
 def _vote(snapshot, data):
-    return {"votes": _replace_by_key(snapshot["votes"], [data], "contest_id")}
+    return {"votes": replace_by_key(snapshot["votes"], [data], "contest_id")}
 
 
 @applies("award.revealed")
 def _award_revealed(snapshot, data):
-    return {"awards": _replace_by_key(snapshot["awards"], [data], "id")}
+    return {"awards": replace_by_key(snapshot["awards"], [data], "id")}
 
 
 def apply_update(snapshot: dict, message: dict) -> dict:

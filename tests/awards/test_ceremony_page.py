@@ -117,7 +117,7 @@ def test_the_director_picks_and_mentions_are_set_before_the_reveal(moderator_bro
         data={"csrf_token": token, "entry_id": str(second)},
         follow_redirects=True,
     )
-    assert "revealed already" in late.get_data(as_text=True)
+    assert "has been revealed; its winners can no longer change" in late.get_data(as_text=True)
     assert [e.id for e in jury.winners_of(director)] == [first]
 
 

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from conference.audit.log import SYSTEM, Actor, audit_values
 from conference.db import db
 from conference.errors import Conflict, Invalid, NotFound
 from conference.events.models import Event
+from conference.live.change import live_change, new_event_change
 
 EVENT_TEXTS = ("title", "description", "venue", "organiser_note", "funding_note")
 
@@ -28,18 +30,34 @@ def list_events() -> list[Event]:
     return list(db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc())))
 
 
-def save_event(values: dict, event: Event | None = None) -> Event:
-    """Create an event from ``values``, or change ``event``; commits.
+def save_event(values: dict, event: Event | None = None, actor: Actor = SYSTEM) -> Event:
+    """Create an event from ``values``, or change ``event`` (one change: audited, and what
+    attendees see of it published as ``event.changed``).
 
     Refuses (nothing written): a slug another event has, an unknown time zone or language, a
     default language that is not one of the event's, no title in the default language, an end
     that is not after the start. Texts in languages the event does not have are dropped.
     """
-    _check_event(values, event)
-    languages = values["languages"]
     if event is None:
+        _check_event(values, None)
         event = Event()
         db.session.add(event)
+        _fill_event(event, values)
+        db.session.flush()
+        change = new_event_change(db.session, event, actor)
+        change.audit("event.created", "event", event.id, event.slug, None, _event_record(event))
+        db.session.commit()
+        return event
+    with live_change(event.slug, actor) as change:
+        _check_event(values, event)
+        before = _event_record(event)
+        _fill_event(event, values)
+        change.audit_edit("event", event.id, event.slug, before, _event_record(event))
+    return event
+
+
+def _fill_event(event: Event, values: dict) -> None:
+    languages = values["languages"]
     for name in EVENT_TEXTS:
         chosen = {lang: text for lang, text in values[name].items() if lang in languages}
         setattr(event, name, chosen)
@@ -47,8 +65,11 @@ def save_event(values: dict, event: Event | None = None) -> Event:
         setattr(event, name, values[name])
     event.online_url = values.get("online_url")
     event.logo_url = values.get("logo_url")
-    db.session.commit()
-    return event
+
+
+def _event_record(event: Event) -> dict:
+    fields = (*EVENT_TEXTS, "slug", "languages", "default_language", "timezone")
+    return audit_values(event, (*fields, "starts_at", "ends_at", "online_url", "logo_url"))
 
 
 def _check_event(values: dict, event: Event | None) -> None:
@@ -122,7 +143,7 @@ def delete_event(event: Event, values: dict) -> str:
     return slug
 
 
-def import_event_file(raw: bytes, replace: bool) -> Event:
+def import_event_file(raw: bytes, replace: bool, actor: Actor = SYSTEM) -> Event:
     """Import an uploaded event file (UTF-8 TOML); a refused file writes nothing.
 
     Refusals come from :func:`conference.events.exchange.import_event` (``bad_event_file`` with
@@ -134,7 +155,7 @@ def import_event_file(raw: bytes, replace: bool) -> Event:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid(_("The file is not UTF-8 text."), code="bad_encoding", field="file") from None
-    return import_event(text, replace=replace)
+    return import_event(text, replace=replace, actor=actor)
 
 
 def export_event_file(event: Event) -> str:

@@ -2,6 +2,7 @@
 
 from conference.admin import templating  # noqa: F401  (the templates' helpers)
 from conference.admin.views import (  # noqa: F401
+    audit,
     contests,
     events,
     exchange,

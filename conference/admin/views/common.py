@@ -9,8 +9,10 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 
 from conference.admin.forms.base import add_service_error
+from conference.audit.log import Actor
 from conference.db import db
 from conference.errors import ServiceError
+from conference.users.auth import session_user
 
 Saved = TypeVar("Saved")
 
@@ -50,3 +52,8 @@ def run_action(action: Callable[[], object], done_message: str | None = None) ->
     if done_message:
         flash(done_message, "success")
     return True
+
+
+def current_actor() -> Actor:
+    """The signed-in admin, as the audit log names them."""
+    return Actor.of(session_user())

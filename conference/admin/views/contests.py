@@ -13,8 +13,8 @@ from conference.admin.blueprint import bp
 from conference.admin.forms.contests import award_form, contest_form, entry_form
 from conference.admin.services import contests as services
 from conference.admin.services.events import event_by_slug
-from conference.admin.services.ordering import move
-from conference.admin.views.common import form_page, run_action, submit
+from conference.admin.services.ordering import move_in_event
+from conference.admin.views.common import current_actor, form_page, run_action, submit
 from conference.admin.views.parts import Part, register, title_in
 from conference.awards.models import Award, Contest, Entry
 from conference.db import db
@@ -78,7 +78,12 @@ def contest(slug: str, contest_id: int):
 def entry_new(slug: str, contest_id: int):
     event, contest = event_and_contest(slug, contest_id)
     form = entry_form(event, contest)
-    if submit(form, lambda values: services.save_entry(event, contest, values)) is not None:
+    if (
+        submit(
+            form, lambda values: services.save_entry(event, contest, values, actor=current_actor())
+        )
+        is not None
+    ):
         return contest_page(slug, contest_id)
     back = url_for("admin.contest", slug=slug, contest_id=contest_id)
     return form_page(form, _("New entry"), back, event=event)
@@ -89,7 +94,12 @@ def entry_edit(slug: str, contest_id: int, entry_id: int):
     event, contest = event_and_contest(slug, contest_id)
     entry = of_contest(Entry, contest, entry_id)
     form = entry_form(event, contest, entry)
-    if submit(form, lambda values: services.save_entry(event, contest, values, entry)) is not None:
+    if (
+        submit(
+            form, lambda values: services.save_entry(event, contest, values, entry, current_actor())
+        )
+        is not None
+    ):
         return contest_page(slug, contest_id)
     back = url_for("admin.contest", slug=slug, contest_id=contest_id)
     return form_page(form, _("Entry"), back, event=event)
@@ -99,15 +109,18 @@ def entry_edit(slug: str, contest_id: int, entry_id: int):
 def entry_delete(slug: str, contest_id: int, entry_id: int):
     _event, contest = event_and_contest(slug, contest_id)
     entry = of_contest(Entry, contest, entry_id)
-    run_action(lambda: services.delete_entry(entry), _("Deleted."))
+    run_action(lambda: services.delete_entry(entry, current_actor()), _("Deleted."))
     return contest_page(slug, contest_id)
 
 
 @bp.post(f"{CONTEST}/entries/<int:entry_id>/move")
 def entry_move(slug: str, contest_id: int, entry_id: int):
-    _event, contest = event_and_contest(slug, contest_id)
+    event, contest = event_and_contest(slug, contest_id)
     entry = of_contest(Entry, contest, entry_id)
-    run_action(lambda: move(contest.entries, entry, request.form.get("direction", "")))
+    direction = request.form.get("direction", "")
+    run_action(
+        lambda: move_in_event(event, lambda: contest.entries, entry, direction, current_actor())
+    )
     return redirect(
         url_for("admin.contest", slug=slug, contest_id=contest_id) + f"#entry-{entry.id}"
     )
@@ -117,7 +130,12 @@ def entry_move(slug: str, contest_id: int, entry_id: int):
 def award_new(slug: str, contest_id: int):
     event, contest = event_and_contest(slug, contest_id)
     form = award_form(event, contest)
-    if submit(form, lambda values: services.save_award(event, contest, values)) is not None:
+    if (
+        submit(
+            form, lambda values: services.save_award(event, contest, values, actor=current_actor())
+        )
+        is not None
+    ):
         return contest_page(slug, contest_id)
     back = url_for("admin.contest", slug=slug, contest_id=contest_id)
     return form_page(form, _("New award"), back, event=event)
@@ -128,7 +146,12 @@ def award_edit(slug: str, contest_id: int, award_id: int):
     event, contest = event_and_contest(slug, contest_id)
     award = of_contest(Award, contest, award_id)
     form = award_form(event, contest, award, services.winner_ids(award))
-    if submit(form, lambda values: services.save_award(event, contest, values, award)) is not None:
+    if (
+        submit(
+            form, lambda values: services.save_award(event, contest, values, award, current_actor())
+        )
+        is not None
+    ):
         return contest_page(slug, contest_id)
     back = url_for("admin.contest", slug=slug, contest_id=contest_id)
     return form_page(form, _("Award"), back, event=event)
@@ -138,16 +161,20 @@ def award_edit(slug: str, contest_id: int, award_id: int):
 def award_delete(slug: str, contest_id: int, award_id: int):
     _event, contest = event_and_contest(slug, contest_id)
     award = of_contest(Award, contest, award_id)
-    run_action(lambda: services.delete_award(award), _("Deleted."))
+    run_action(lambda: services.delete_award(award, current_actor()), _("Deleted."))
     return contest_page(slug, contest_id)
 
 
 @bp.post(f"{CONTEST}/awards/<int:award_id>/move")
 def award_move(slug: str, contest_id: int, award_id: int):
-    _event, contest = event_and_contest(slug, contest_id)
+    event, contest = event_and_contest(slug, contest_id)
     award = of_contest(Award, contest, award_id)
     direction = request.form.get("direction", "")
-    run_action(lambda: move(contest.awards, award, direction, attribute="ceremony_order"))
+    run_action(
+        lambda: move_in_event(
+            event, lambda: contest.awards, award, direction, current_actor(), "ceremony_order"
+        )
+    )
     return redirect(
         url_for("admin.contest", slug=slug, contest_id=contest_id) + f"#award-{award.id}"
     )

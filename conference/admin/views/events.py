@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from conference.admin.blueprint import bp
 from conference.admin.forms.events import DeleteEventForm, event_form
 from conference.admin.services.events import delete_event, event_by_slug, list_events, save_event
-from conference.admin.views.common import form_page, submit
+from conference.admin.views.common import current_actor, form_page, submit
 
 
 @bp.get("/")
@@ -20,7 +20,7 @@ def index():
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
     form = event_form()
-    event = submit(form, save_event)
+    event = submit(form, lambda values: save_event(values, None, current_actor()))
     if event is not None:
         return redirect(url_for("admin.event", slug=event.slug))
     return form_page(form, _("New event"), url_for("admin.index"), template="admin/event_form.html")
@@ -36,7 +36,7 @@ def event(slug: str):
 def edit_event(slug: str):
     event = event_by_slug(slug)
     form = event_form(event)
-    saved = submit(form, lambda values: save_event(values, event))
+    saved = submit(form, lambda values: save_event(values, event, current_actor()))
     if saved is not None:
         return redirect(url_for("admin.event", slug=saved.slug))
     return form_page(

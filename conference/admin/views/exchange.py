@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from conference.admin.blueprint import bp
 from conference.admin.forms.events import ImportForm
 from conference.admin.services.events import event_by_slug, export_event_file, import_event_file
-from conference.admin.views.common import form_page
+from conference.admin.views.common import current_actor, form_page
 from conference.db import db
 from conference.errors import ServiceError
 
@@ -20,7 +20,7 @@ def import_event():
     problems = []
     if form.validate_on_submit():
         try:
-            event = import_event_file(form.file.data.read(), form.replace.data)
+            event = import_event_file(form.file.data.read(), form.replace.data, current_actor())
         except ServiceError as error:
             db.session.rollback()
             form.file.errors.append(str(error.message))

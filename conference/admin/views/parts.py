@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 
 from conference.admin.blueprint import bp
 from conference.admin.services.events import event_by_slug
-from conference.admin.services.ordering import move
-from conference.admin.views.common import form_page, run_action, submit
+from conference.admin.services.ordering import move_in_event
+from conference.admin.views.common import current_actor, form_page, run_action, submit
 from conference.db import db
 from conference.i18n import translate
 
@@ -27,8 +27,8 @@ class Part:
     model: type
     siblings: Callable  # event -> the ordered list this part lives in
     form: Callable  # (event, thing or None) -> form
-    save: Callable  # (event, values, thing or None) -> thing
-    delete: Callable  # thing -> None
+    save: Callable  # (event, values, thing or None, actor) -> thing
+    delete: Callable  # (thing, actor) -> None
     list_title: Callable[[], str]
     new_title: Callable[[], str]
     edit_title: Callable[[], str]
@@ -67,7 +67,7 @@ def register(part: Part) -> None:
     def new(slug: str):
         event = event_by_slug(slug)
         form = part.form(event, None)
-        if submit(form, lambda values: part.save(event, values, None)) is not None:
+        if submit(form, lambda values: part.save(event, values, None, current_actor())) is not None:
             return redirect(url_for(f"admin.{list_endpoint}", slug=slug))
         back = url_for(f"admin.{list_endpoint}", slug=slug)
         return form_page(form, part.new_title(), back, event=event)
@@ -76,7 +76,10 @@ def register(part: Part) -> None:
         event = event_by_slug(slug)
         thing = find(part, event, thing_id)
         form = part.form(event, thing)
-        if submit(form, lambda values: part.save(event, values, thing)) is not None:
+        if (
+            submit(form, lambda values: part.save(event, values, thing, current_actor()))
+            is not None
+        ):
             return redirect(url_for(f"admin.{list_endpoint}", slug=slug))
         back = url_for(f"admin.{list_endpoint}", slug=slug)
         return form_page(form, part.edit_title(), back, event=event)
@@ -84,14 +87,15 @@ def register(part: Part) -> None:
     def delete(slug: str, thing_id: int):
         event = event_by_slug(slug)
         thing = find(part, event, thing_id)
-        run_action(lambda: part.delete(thing), _("Deleted."))
+        run_action(lambda: part.delete(thing, current_actor()), _("Deleted."))
         return redirect(url_for(f"admin.{list_endpoint}", slug=slug))
 
     def move_one(slug: str, thing_id: int):
         event = event_by_slug(slug)
         thing = find(part, event, thing_id)
         direction = request.form.get("direction", "")
-        run_action(lambda: move(part.siblings(event), thing, direction))
+        siblings = lambda: part.siblings(event)  # noqa: E731  (read in the locked change)
+        run_action(lambda: move_in_event(event, siblings, thing, direction, current_actor()))
         anchor = f"#{part.name}-{thing.id}"
         return redirect(url_for(f"admin.{list_endpoint}", slug=slug) + anchor)
 

@@ -4,7 +4,15 @@
 
 import { phrase, startLiveClient } from "./live-client.js";
 import { TimeFormat, itemClock, localRange, setTime } from "./format.js";
-import { announcementText, currentItem, nextItem, spokenChange, speakersText } from "./view.js";
+import {
+  announcementText,
+  currentItem,
+  nextItem,
+  rememberItem,
+  spokenChange,
+  speakersText,
+  translated,
+} from "./view.js";
 
 const { client, page, phrases } = startLiveClient();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
@@ -73,11 +81,29 @@ function renderNext(state) {
     phrase(phrases, "planned_time", { time: format.clock(item.planned_start) }) + (local ? ` (${local})` : "");
 }
 
+/** The agenda's row of ``item``, made from the page's row template for an item added live. */
+function agendaRow(list, item) {
+  const found = list.querySelector(`[data-item-id="${item.id}"]`);
+  if (found) return found;
+  const row = document.getElementById("live-agenda-row").content.firstElementChild.cloneNode(true);
+  row.dataset.itemId = item.id;
+  return row;
+}
+
 function renderAgenda(state) {
-  for (const item of state.items) {
-    const row = root.querySelector(`[data-item-id="${item.id}"]`);
-    if (!row) continue;
+  const list = root.querySelector(".live-agenda__list");
+  const wanted = new Set(state.items.map((item) => String(item.id)));
+  for (const row of [...list.querySelectorAll("[data-item-id]")]) {
+    if (!wanted.has(row.dataset.itemId)) row.remove(); // deleted by the organisers
+  }
+  state.items.forEach((item, index) => {
+    const row = agendaRow(list, item);
+    // Only rows out of place move (a new item, a reordered agenda), so focus and screen
+    // readers stay put on an ordinary update.
+    if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
     row.className = `live-agenda__item is-${item.status}`;
+    const info = page.items[item.id];
+    if (info) row.querySelector('[data-field="title"]').textContent = info.title;
     setTime(row.querySelector('[data-field="start"]'), item.actual_start || item.planned_start, format);
     setTime(row.querySelector('[data-field="end"]'), item.actual_end || item.planned_end, format);
     row.querySelector('[data-field="local"]').textContent = localRange(
@@ -89,7 +115,13 @@ function renderAgenda(state) {
     row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${item.status}`);
     if (item.status === "live") row.setAttribute("aria-current", "true");
     else row.removeAttribute("aria-current");
-  }
+  });
+}
+
+function renderEvent(cause) {
+  if (cause.update?.type !== "event.changed") return;
+  const title = translated(cause.update.data.title, page);
+  if (title) field("event-title").textContent = title;
 }
 
 function say(sentence) {
@@ -117,9 +149,12 @@ function render(state, previous, cause) {
   renderNow(state);
   renderNext(state);
   renderAgenda(state);
+  renderEvent(cause);
   if (previous) say(spokenChange(previous, state, page, phrases) || spokenShift(cause));
 }
 
+// First, so that every render sees the titles of items changed by the admin or the API.
+client.onChange((state, previous, cause) => rememberItem(page, cause.update));
 client.onChange(render);
 render(client.state, null, { kind: "initial" });
 setInterval(tickNow, 1000);

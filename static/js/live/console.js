@@ -5,7 +5,7 @@
 
 import { phrase, startLiveClient } from "./live-client.js";
 import { LATENESS_CAP_MINUTES, TimeFormat, itemClock, minutesBetween } from "./format.js";
-import { currentItem, nextItem, translated } from "./view.js";
+import { currentItem, nextItem, rememberItem, translated } from "./view.js";
 
 const SETTLE_TIMEOUT_MS = 3000;
 // Starting more than this far from the planned first start (or on another day) offers to move
@@ -339,6 +339,8 @@ function wire() {
   });
 }
 
+// First: titles of items changed by the admin or the API are known before rendering.
+client.onChange((state, previous, cause) => rememberItem(page, cause.update));
 client.onChange((state) => render(state));
 wire();
 render(client.state);

@@ -23,6 +23,19 @@ export function phrase(phrases, key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
+// The snapshot keeps these of an item; an item.changed carries its title and kind as well.
+const SNAPSHOT_ITEM_KEYS = ["id", "status", "planned_start", "planned_end", "actual_start", "actual_end"];
+
+function pick(data, keys) {
+  return Object.fromEntries(keys.map((key) => [key, data[key] ?? null]));
+}
+
+/** ``rows`` sorted as ``ids`` lists them by ``key`` (rows not listed go last). */
+function inOrder(rows, ids, key) {
+  const rank = new Map(ids.map((id, index) => [id, index]));
+  return [...rows].sort((a, b) => (rank.get(a[key]) ?? ids.length) - (rank.get(b[key]) ?? ids.length));
+}
+
 function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
@@ -71,6 +84,37 @@ export function applyUpdate(state, update) {
     }
     case "award.revealed":
       state.awards = [...state.awards.filter((award) => award.id !== data.id), data];
+      break;
+    // Changes made outside the live commands (the admin, the API, an import): docs/protocol.md.
+    case "item.changed": {
+      const item = pick(data, SNAPSHOT_ITEM_KEYS);
+      if (state.items.some((known) => known.id === item.id)) replaceItem(item);
+      else state.items = [...state.items, item];
+      break;
+    }
+    case "item.removed":
+      state.items = state.items.filter((item) => item.id !== data.id);
+      if (state.current_item_id === data.id) state.current_item_id = null;
+      break;
+    case "agenda.reordered":
+      state.items = inOrder(state.items, data.item_ids || [], "id");
+      break;
+    case "event.changed":
+      state.event = { ...state.event, slug: data.slug };
+      break;
+    case "contest.changed": {
+      const vote = { contest_id: data.id, status: data.status };
+      const known = state.votes.some((row) => row.contest_id === vote.contest_id);
+      state.votes = known
+        ? state.votes.map((row) => (row.contest_id === vote.contest_id ? vote : row))
+        : [...state.votes, vote];
+      break;
+    }
+    case "contest.removed":
+      state.votes = state.votes.filter((vote) => vote.contest_id !== data.id);
+      break;
+    case "contests.reordered":
+      state.votes = inOrder(state.votes, data.contest_ids || [], "contest_id");
       break;
     default:
       break; // A type this page does not know yet still moves seq on.

@@ -4,7 +4,7 @@
 
 import { phrase, startLiveClient } from "./live-client.js";
 import { TimeFormat } from "./format.js";
-import { announcementText, currentItem, nextItem, speakersText } from "./view.js";
+import { announcementText, currentItem, nextItem, rememberItem, speakersText } from "./view.js";
 
 const { client, page, phrases } = startLiveClient();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
@@ -74,6 +74,8 @@ function render(state) {
   renderAnnouncement(state);
 }
 
+// First: titles of items changed by the admin or the API are known before rendering.
+client.onChange((state, previous, cause) => rememberItem(page, cause.update));
 client.onChange((state) => render(state));
 render(client.state);
 tickClock();

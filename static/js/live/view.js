@@ -50,3 +50,18 @@ export function spokenChange(previous, state, page, phrases) {
   }
   return "";
 }
+
+/** Keep the page's own item data (titles in the page's language) in step with an update
+ * from the admin or the API: a changed or new item's title and kind, a removed item gone.
+ * Speakers of a new item are not in the update; the page shows them after a reload. */
+export function rememberItem(page, update) {
+  if (!update) return;
+  const data = update.data || {};
+  if (update.type === "item.removed") {
+    delete page.items[data.id];
+  } else if (update.type === "item.changed") {
+    const known = page.items[data.id] || { id: data.id, speakers: [] };
+    const alt = page.second_language ? data.title?.[page.second_language] || "" : "";
+    page.items[data.id] = { ...known, kind: data.kind, title: translated(data.title, page), title_alt: alt };
+  }
+}

@@ -1,0 +1,112 @@
+"""Reading the bodies of ``PATCH /api/v1/events/{slug}`` and ``PATCH …/items/{id}`` (PROTOCOL 1.1).
+
+Each returns the values to change, in the model's terms (texts per language, aware datetimes),
+or refuses with 422 naming the field. The event's own rules (a title in the default language,
+an end after the start, a known kind) are checked by the domain functions that write.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+
+from conference.errors import Invalid
+from conference.events.exchange_convert import URL_PATTERN
+from conference.live.schemas import translated_argument
+
+ITEM_PATCH_FIELDS = ("title", "kind", "planned_start", "planned_end")
+EVENT_PATCH_FIELDS = ("title", "description", "online_url")
+# PROTOCOL 1.1 names them; the features behind them (registration, certificates, questions)
+# come with later issues. Until then a body with them is refused whole, saying so.
+EVENT_PATCH_LATER = ("registration", "certificate_min_minutes", "questions")
+MAX_URL = 500
+
+
+def _object(body, accepted: tuple[str, ...]) -> dict:
+    if not isinstance(body, dict):
+        raise Invalid(_("The request body must be a JSON object."), code="bad_body")
+    unknown = sorted(key for key in body if key not in accepted)
+    if unknown:
+        raise Invalid(
+            _(
+                "Unknown field %(fields)s; a change may give %(accepted)s.",
+                fields=", ".join(unknown),
+                accepted=", ".join(accepted),
+            ),
+            code="unknown_field",
+        )
+    return body
+
+
+def moment(body: dict, name: str) -> datetime:
+    """An ISO 8601 time with an explicit offset (``2021-06-15T11:00:00Z``), as UTC."""
+    value = body[name]
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise Invalid(
+            _(
+                "%(name)s must be a time with its offset, e.g. 2021-06-15T14:00:00+03:00.",
+                name=name,
+            ),
+            code="bad_argument",
+            field=name,
+        )
+    return parsed.astimezone(UTC)
+
+
+def item_patch(body, event) -> dict:
+    """``{title?, kind?, planned_start?, planned_end?}`` -> the item values to change."""
+    body = _object(body, ITEM_PATCH_FIELDS)
+    values = {}
+    if "title" in body:
+        values["title"] = translated_argument(body, "title", list(event.languages))
+    if "kind" in body:
+        if not isinstance(body["kind"], str):
+            raise Invalid(_("Unknown kind of item."), code="bad_kind", field="kind")
+        values["kind"] = body["kind"]
+    for name in ("planned_start", "planned_end"):
+        if name in body:
+            values[name] = moment(body, name)
+    return values
+
+
+def event_patch(body, event) -> dict:
+    """``{title?, description?, online_url?}`` -> the event values to change."""
+    if isinstance(body, dict):
+        later = [name for name in EVENT_PATCH_LATER if name in body]
+        if later:
+            raise Invalid(
+                _(
+                    "Not supported yet: %(fields)s. This server changes only %(accepted)s.",
+                    fields=", ".join(later),
+                    accepted=", ".join(EVENT_PATCH_FIELDS),
+                ),
+                code="not_supported_yet",
+            )
+    body = _object(body, EVENT_PATCH_FIELDS)
+    values = {}
+    if "title" in body:
+        values["title"] = translated_argument(body, "title", list(event.languages))
+    if "description" in body:
+        description = body["description"]
+        values["description"] = (
+            {}
+            if description == {}
+            else translated_argument(body, "description", list(event.languages))
+        )
+    if "online_url" in body:
+        url = body["online_url"]
+        if url is not None and (
+            not isinstance(url, str) or len(url) > MAX_URL or not URL_PATTERN.match(url)
+        ):
+            raise Invalid(
+                _("online_url must be a web address starting with https:// or http://, or null."),
+                code="bad_argument",
+                field="online_url",
+            )
+        values["online_url"] = url
+    return values
