@@ -4,7 +4,7 @@
 
 import { phrase, startLiveClient } from "./live-client.js";
 import { TimeFormat, itemClock, localRange, setTime } from "./format.js";
-import { announcementText, currentItem, nextItem, spokenChange, speakersText } from "./view.js";
+import { announcementText, currentItem, languageOf, nextItem, showText, spokenChange, speakersText } from "./view.js";
 
 const { client, page, phrases } = startLiveClient();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
@@ -25,7 +25,7 @@ function renderAnnouncement(state) {
   const box = document.getElementById("live-announcement");
   const text = announcementText(state.announcement, page);
   box.hidden = !text;
-  field("announcement-text").textContent = text;
+  showText(field("announcement-text"), text, languageOf(state.announcement?.text, page), page);
 }
 
 function renderNow(state) {
@@ -38,7 +38,7 @@ function renderNow(state) {
     part("now", "empty").textContent = phrase(phrases, key);
     return;
   }
-  part("now", "title").textContent = info ? info.title : "";
+  showText(part("now", "title"), info ? info.title : "", info?.title_lang, page);
   part("now", "speakers").textContent = speakersText(info);
   part("now", "started").textContent = item.actual_start
     ? phrase(phrases, "started_at", { time: format.clock(item.actual_start) })
@@ -66,7 +66,7 @@ function renderNext(state) {
   part("next", "item").hidden = !item;
   part("next", "empty").hidden = Boolean(item);
   if (!item) return;
-  part("next", "title").textContent = info ? info.title : "";
+  showText(part("next", "title"), info ? info.title : "", info?.title_lang, page);
   part("next", "speakers").textContent = speakersText(info);
   const local = localRange(item.planned_start, item.planned_end, format, phrases);
   part("next", "time").textContent =
