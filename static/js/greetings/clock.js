@@ -57,7 +57,7 @@ export class ServerClock {
     return Promise.race([this.firstSample, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
   }
 
-  /** Call `listener()` whenever a new sample changed the estimate. */
+  /** Call `listener(movedMs)` whenever a new sample changed the estimate (by movedMs). */
   onChange(listener) {
     this.listeners.push(listener);
   }
@@ -94,6 +94,7 @@ export class ServerClock {
     if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
     this.resolveFirst();
     const after = this.best();
-    if (!before || before.offset !== after.offset) for (const listener of this.listeners) listener();
+    const moved = after.offset - (before ? before.offset : this.fallbackOffset);
+    if (!before || before.offset !== after.offset) for (const listener of this.listeners) listener(moved);
   }
 }
