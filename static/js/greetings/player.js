@@ -148,7 +148,7 @@ function check() {
   const current = playing;
   if (!current) return;
   const expected = positionOf(current);
-  if (expected >= current.greeting.duration_s) return finish(current);
+  if (expected >= current.greeting.duration_s) return finish(current, "time");
   let retry = false;
   if (current.aligning) {
     if (performance.now() - current.aligning.since < ALIGN_GIVE_UP_MS) return;
@@ -175,7 +175,7 @@ function check() {
 function videoEnded() {
   const current = playing;
   if (!current) return;
-  if (positionOf(current) >= endOf(current) - SEEK_OVER_S) return finish(current);
+  if (positionOf(current) >= endOf(current) - SEEK_OVER_S) return finish(current, "video-ended");
   align(current, "ended-early");
 }
 
@@ -192,8 +192,10 @@ function mediaError() {
   }, 1000);
 }
 
-function finish(current) {
+/** Stop and hide; `why` (data-ended) says what ended it: time, video-ended, stopped, replaced. */
+function finish(current, why) {
   if (playing !== current) return;
+  root.dataset.ended = why;
   clearTimeout(current.endTimer);
   current.timers.forEach(clearInterval);
   playing = null;
@@ -212,7 +214,7 @@ function scheduleEnd(current) {
   const left = current.endMs - clock.now();
   current.endTimer = setTimeout(() => {
     // The clock may have been corrected since: end only when the time has really come.
-    if (clock.now() >= current.endMs - 20) finish(current);
+    if (clock.now() >= current.endMs - 20) finish(current, "time");
     else scheduleEnd(current);
   }, Math.max(0, left));
 }
@@ -227,7 +229,7 @@ async function start(greeting) {
     reloads: 0,
     timers: [],
   };
-  if (playing) finish(playing);
+  if (playing) finish(playing, "replaced");
   playing = current;
   await clock.ready();
   if (playing !== current) return;
@@ -238,6 +240,7 @@ async function start(greeting) {
   root.dataset.greetingId = greeting.id;
   root.dataset.state = "loading";
   report.reset();
+  delete root.dataset.ended;
   video.poster = greeting.poster_url || "";
   video.src = greeting.video_url;
   video.playbackRate = 1;
@@ -259,7 +262,7 @@ async function start(greeting) {
 function follow(state) {
   const greeting = state.greeting;
   if (!greeting) {
-    if (playing) finish(playing);
+    if (playing) finish(playing, "stopped");
     return;
   }
   if (playing && playing.greeting.id === greeting.id && playing.greeting.started_at === greeting.started_at) return;

@@ -9,6 +9,8 @@
 //   data-clock-round-trip  the round trip of the sample it comes from ("" until measured)
 //   data-sync          aligning | playing | stalled | blocked | idle
 //   data-seeks         how many seeks this greeting took on this page (1: the start only)
+//   data-ended         what ended the last greeting here (set by player.js): time (its end
+//                      came), video-ended, stopped (greeting.stopped), replaced (another one)
 //   data-corrections   JSON of the last corrections, newest last: {kind, why, offset, at_s}
 //                      kind: seek | rate | clock | reload; why: start | paused | behind |
 //                      ahead | stalled | retry | ended-early | error | nudge | estimate;
