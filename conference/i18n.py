@@ -2,11 +2,14 @@
 
 Order: ``?lang=`` (which also sets the cookie) -> the ``lang`` cookie -> ``Accept-Language``
 -> the event's default language (views put the event in ``g.event``) -> the site default.
+
+Content (titles, notes) missing in the page's language comes in English, else in the event's
+default language (:func:`content_languages`); a template marks such text with its ``lang``.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 
 LANG_COOKIE = "lang"
 PUBLIC_LANGUAGES = ("lv", "en")
@@ -66,12 +69,43 @@ def remember_language(response):
     return response
 
 
-def translate(texts: dict[str, str] | None, lang: str | None = None, fallback: str | None = None):
-    """Content text in the page's language, else the event's default, else any language."""
+# Content with no text in the reader's language is shown in English, the common language of an
+# international audience, before the event's own language: an Estonian partner reads English,
+# not Latvian, where the organisers wrote no Estonian.
+BRIDGE_LANGUAGE = "en"
+
+
+def content_languages(lang: str, default: str | None = None) -> list[str]:
+    """The languages to try for content on a page in ``lang``: it, English, the event's default."""
+    chain = [lang, BRIDGE_LANGUAGE, default]
+    return [code for index, code in enumerate(chain) if code and code not in chain[:index]]
+
+
+def choose_text(texts: dict[str, str] | None, lang: str, default: str | None = None):
+    """``(text, language)`` of ``texts`` along :func:`content_languages`, else any language.
+
+    ``("", None)`` when there is no text at all.
+    """
+    texts = texts or {}
+    for code in content_languages(lang, default):
+        if texts.get(code):
+            return texts[code], code
+    return next(((text, code) for code, text in texts.items() if text), ("", None))
+
+
+def _page_and_default(lang: str | None, fallback: str | None) -> tuple[str, str | None]:
     from flask_babel import get_locale
 
-    texts = texts or {}
-    lang = lang or str(get_locale() or "")
-    event = getattr(g, "event", None)
-    fallback = fallback or (event.default_language if event is not None else None)
-    return texts.get(lang) or (fallback and texts.get(fallback)) or next(iter(texts.values()), "")
+    event = getattr(g, "event", None) if has_app_context() else None
+    default = fallback or (event.default_language if event is not None else None)
+    return lang or str(get_locale() or ""), default
+
+
+def translate(texts: dict[str, str] | None, lang: str | None = None, fallback: str | None = None):
+    """Content text in the page's language, else English, else the event's default, else any."""
+    return choose_text(texts, *_page_and_default(lang, fallback))[0]
+
+
+def language_of(texts: dict[str, str] | None, lang: str | None = None) -> str | None:
+    """The language :func:`translate` shows ``texts`` in (None when there is no text)."""
+    return choose_text(texts, *_page_and_default(lang, None))[1]

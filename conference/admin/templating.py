@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from conference.admin.blueprint import bp
+from conference.date_formats import format_named
 
 STATUS_NAMES = {
     "scheduled": _l("scheduled"),
@@ -45,11 +46,14 @@ VOTE_MODE_NAMES = {
 ROLE_NAMES = {"admin": _l("Admin"), "moderator": _l("Moderator"), "jury": _l("Juror")}
 
 
-def event_time(event, moment: datetime | None, pattern: str = "d MMM y, HH:mm") -> str:
-    """``moment`` as the wall-clock time at the event, in the admin's language."""
+def event_time(event, moment: datetime | None, pattern: str | None = None) -> str:
+    """``moment`` as the wall-clock time at the event, in the admin's language: the named
+    ``datetime`` format (``2021. gada 15. jūn. 14:00``), or a Babel ``pattern`` (``HH:mm``)."""
     if moment is None:
         return ""
     zone = zoneinfo.ZoneInfo(event.timezone)
+    if pattern is None:
+        return format_named(moment, "datetime", str(get_locale()), zone)
     return format_datetime(moment, pattern, tzinfo=zone, locale=get_locale())
 
 

@@ -14,12 +14,14 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_skeleton, get_timezone_name
+from babel.dates import format_interval, format_skeleton, get_timezone_name
 from flask import current_app, g, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from conference import i18n
+from conference.date_formats import format_named
 from conference.db import iso
 
 # Languages whose interface catalogues are complete; other configured languages are offered
@@ -63,13 +65,17 @@ def clock(moment: datetime | None, event=None) -> str:
     return format_skeleton("Hm", moment, tzinfo=event_zone(event), locale=page_language())
 
 
-def long_date(value: datetime | date | None, event=None) -> str:
-    """``2021. gada 15. jūnijs`` (lv) / ``June 15, 2021`` (en); datetimes in the event's zone."""
+def named_date(value: datetime | date | None, name: str = "date", event=None) -> str:
+    """A date in the page's language as the named format ``name`` (see date_formats.py):
+    ``named_date(invite.expires_at, "until")`` -> ``2027. gada 2. janvārim`` after "līdz"."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = in_event_zone(value, event).date()
-    return format_date(value, "long", locale=page_language())
+    return format_named(value, name, page_language(), event_zone(event))
+
+
+def long_date(value: datetime | date | None, event=None) -> str:
+    """``2021. gada 15. jūnijs`` (lv) / ``June 15, 2021`` (en); datetimes in the event's zone."""
+    return named_date(value, "date", event)
 
 
 def month_period(starts_on: date | None, ends_on: date | None) -> str:
@@ -100,6 +106,17 @@ def text_of(value) -> str:
     return value or ""
 
 
+def lang_attr(value) -> Markup:
+    """`` lang="en"`` for the element showing ``text_of(value)`` when that text is not in the
+    page's language (it fell back), else nothing: ``<p{{ lang_attr(note) }}>``."""
+    if not isinstance(value, Mapping):
+        return Markup("")
+    shown = i18n.language_of(dict(value))
+    if shown is None or shown == page_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(shown)
+
+
 def language_url(code: str) -> str:
     """The current page in language ``code``: the same path and query with ``lang`` replaced."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
@@ -124,6 +141,8 @@ def event_path(event, page: str = "") -> str:
 TEMPLATE_GLOBALS = {
     "clock": clock,
     "long_date": long_date,
+    "named_date": named_date,
+    "lang_attr": lang_attr,
     "month_period": month_period,
     "zone_name": zone_name,
     "country_name": country_name,

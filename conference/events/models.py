@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db import Base
+from conference.i18n import choose_text
 
 EVENT_STATUSES = ("scheduled", "live", "ended")
 ITEM_KINDS = ("talk", "presentation", "discussion", "greetings", "ceremony", "break", "other")
@@ -154,9 +155,8 @@ class Project(Base):
 
 
 def pick(texts: dict[str, str] | None, lang: str, fallback: str) -> str:
-    """The text in ``lang``, else in ``fallback``, else in any language, else ``""``."""
-    texts = texts or {}
-    return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
+    """The text in ``lang``, else English, else ``fallback`` (the event's default), else any."""
+    return choose_text(texts, lang, fallback)[0]
 
 
 from conference.awards.models import Contest  # noqa: E402

@@ -24,6 +24,7 @@ from conference.errors import NotFound
 from conference.events.models import Event, pick
 from conference.events.schemas import detail_loading
 from conference.events.services import get_event_or_404
+from conference.i18n import choose_text
 from conference.live.page_cache import cached_page
 from conference.live.publish import live_hub
 from conference.users.auth import role_required
@@ -94,13 +95,19 @@ def _page_context(event: Event, page: str) -> dict:
 
 
 def _item_view(item, event: Event, lang: str) -> dict:
-    """The static side of an agenda item (what the snapshot has no room for), in ``lang``."""
+    """The static side of an agenda item (what the snapshot has no room for), in ``lang``.
+
+    ``title_lang`` names the language the title is in (another one when it fell back), so the
+    scripts can mark it; ``title_alt`` is the title in the second language only, or ``""``.
+    """
     second = _second_language(event, lang)
+    title, title_lang = choose_text(item.title, lang, event.default_language)
     return {
         "id": item.id,
         "kind": item.kind,
-        "title": pick(item.title, lang, event.default_language),
-        "title_alt": pick(item.title, second, "") if second else "",
+        "title": title,
+        "title_lang": title_lang or lang,
+        "title_alt": (item.title or {}).get(second, "") if second else "",
         "speakers": [
             {
                 "name": person.name,

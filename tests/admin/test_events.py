@@ -53,7 +53,11 @@ def test_create_event_keeps_latvian_letters_and_local_time(app, admin_client):
     assert "en" not in event.venue  # left empty: absent, never ""
     page = admin_client.get(response.location + "?lang=lv")
     assert TITLE_LV in page.text
-    assert "15 jūn. 2021, 14:00" in page.text or "15 jūn 2021, 14:00" in page.text
+    # The Latvian medium date ("2021. gada 15. jūn."), not the English order ("15 jūn. 2021").
+    assert "2021. gada 15. jūn. 14:00 – 2021. gada 15. jūn. 16:15" in page.text
+    assert "15 jūn. 2021" not in page.text
+    assert "2021. gada 15. jūn. 14:00" in admin_client.get("/admin/?lang=lv").text
+    assert "Jun 15, 2021, 14:00" in admin_client.get(response.location + "?lang=en").text
 
 
 def test_edit_event_shows_stored_values_and_saves_changes(app, admin_client):

@@ -138,6 +138,10 @@ def test_vote_and_reveal_on_two_attendee_pages_and_the_screen(new_context, serve
         title_seen = time.monotonic() - sent
         assert screen.locator("#reveal-stage .screen-reveal__names").count() == 0
         if index == 0:
+            # The Latvian screen's second line is English, and says so (screen readers).
+            alt = stage(screen, award["id"]).locator(".screen-reveal__title-alt")
+            expect(alt).to_have_text(award["title"]["en"])
+            expect(alt).to_have_attribute("lang", "en")
             screen.wait_for_timeout(900)  # the title's entrance, still inside the pause
             shot(screen, "screen-title", full_page=False)
             shot(latvian, "attendee-title-lv", full_page=False)

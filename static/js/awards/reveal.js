@@ -12,11 +12,12 @@ export function readAwardsPage() {
   return readJson("awards-page") || { phrases: {}, contests: [], reveal_pause_ms: 3000 };
 }
 
-/** A translatable text in the page's language, else the event's default, else any. */
+/** A translatable text in the page's language, else English, else the event's default, else any. */
 export function textIn(texts, awardsPage, lang = awardsPage.lang) {
   if (!texts) return "";
   if (typeof texts === "string") return texts;
-  return texts[lang] || texts[awardsPage.default_language] || Object.values(texts)[0] || "";
+  // The content chain of conference.i18n.content_languages: the language, English, the default.
+  return texts[lang] || texts.en || texts[awardsPage.default_language] || Object.values(texts)[0] || "";
 }
 
 /** "Dmitrijs Ivčeno, Dmitrijs Lukins, Maksims Romanovs (LMT-21)": a shared group code once. */

@@ -35,13 +35,18 @@ function contestTitle(contestId) {
 function draw(award, { phase }) {
   const second = awardsPage.second_language;
   const title = textIn(award.title, awardsPage);
-  const titleAlt = second ? textIn(award.title, awardsPage, second) : "";
+  // Only a title written in the second language is shown as its line (marked with its lang).
+  const titleAlt = second && typeof award.title === "object" ? award.title?.[second] || "" : "";
   const box = element("div", `screen-reveal screen-reveal--${award.kind}`);
   box.dataset.awardId = award.id;
   box.dataset.phase = phase;
   box.append(element("p", "screen-label screen-reveal__contest", contestTitle(award.contest_id)));
   box.append(element("h1", "screen-reveal__title", title));
-  if (titleAlt && titleAlt !== title) box.append(element("p", "screen-reveal__title-alt", titleAlt));
+  if (titleAlt && titleAlt !== title) {
+    const alt = element("p", "screen-reveal__title-alt", titleAlt);
+    alt.lang = second;
+    box.append(alt);
+  }
   box.append(winnersElement(award, awardsPage, { phase, block: "screen-reveal", lineTag: "div", workTag: "p" }));
   stage.replaceChildren(box);
   stage.hidden = false;

@@ -25,9 +25,14 @@ export class ServerClock {
     this.samples = []; // {offset, roundTrip}
     this.sampling = false;
     this.listeners = [];
-    // Rough until the first sample: the page's transfer time is the error.
-    const loadedAt = serverNowAtLoad ? Date.parse(serverNowAtLoad) : Date.now();
-    this.fallbackOffset = loadedAt - performance.now();
+    // Rough until the first sample. The server wrote serverNowAtLoad just before its answer's
+    // first byte came (responseStart): counted from then, not from when this script runs, which
+    // on a busy device can be seconds later (a page 5 s behind until its first sample).
+    const navigation = performance.getEntriesByType?.("navigation")?.[0];
+    const answeredAt = navigation?.responseStart > 0 ? navigation.responseStart : performance.now();
+    this.fallbackOffset = serverNowAtLoad
+      ? Date.parse(serverNowAtLoad) - answeredAt
+      : Date.now() - performance.now();
     this.firstSample = new Promise((resolve) => (this.resolveFirst = resolve));
     socket.on("connect", () => this.sample(SAMPLES_AT_CONNECT));
     if (socket.connected) this.sample(SAMPLES_AT_CONNECT);
@@ -57,7 +62,7 @@ export class ServerClock {
     return Promise.race([this.firstSample, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
   }
 
-  /** Call `listener()` whenever a new sample changed the estimate. */
+  /** Call `listener(movedMs)` whenever a new sample changed the estimate (by movedMs). */
   onChange(listener) {
     this.listeners.push(listener);
   }
@@ -94,6 +99,7 @@ export class ServerClock {
     if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
     this.resolveFirst();
     const after = this.best();
-    if (!before || before.offset !== after.offset) for (const listener of this.listeners) listener();
+    const moved = after.offset - (before ? before.offset : this.fallbackOffset);
+    if (!before || before.offset !== after.offset) for (const listener of this.listeners) listener(moved);
   }
 }

@@ -3,26 +3,46 @@
 //
 // Position = server now (clock.js, NTP-style over the socket) - started_at. To start (also
 // late, mid-greeting) the page seeks a little ahead, waits for the moment, then plays, so the
-// seek's own cost does not show; one that comes after the end plays nothing. Every 2 s it compares
-// the video with where it should be: off by more than 0.5 s it seeks again, less than that
-// it plays a little faster or slower until the gap is gone. The player hides itself at
+// seek's own cost does not show; one that comes after the end plays nothing. Every second it
+// compares the video with where it should be: off by more than 0.5 s it seeks again, less than
+// that it plays a little faster or slower until the gap is gone. The player hides itself at
 // started_at + duration_s, and at once on greeting.stopped.
+//
+// Catching up holds in every state a page can be in (e2e: test_greeting_playback_browser.py):
+// stalled (no data: the position stops, the offset grows, it seeks), paused by anyone but us
+// (it seeks and plays), ended early (it seeks back unless the greeting is really over), a media
+// error (it loads the file again, a few times), a seek or play() that never finishes (a check
+// after ALIGN_GIVE_UP_MS starts over from where the greeting is by then), a better clock
+// estimate (checked at once), timers throttled in a hidden or frozen tab (checked when it is
+// shown or resumed). Only a page the browser will not let play even muted waits, for the tap.
+// What it measured and did is in data- attributes and, with ?debug=sync, an overlay
+// (sync-report.js).
 //
 // Browsers let a page start a video by itself only muted, so it starts muted with a large
 // "Tap for sound" button; whoever turns the sound on is remembered (localStorage), and the
 // next greeting starts with sound if the browser allows it (else muted with the button again).
 
-import { phrase, readJson, startLiveClient } from "../live/live-client.js";
+import { readJson, startLiveClient } from "../live/live-client.js";
 import { ServerClock } from "./clock.js";
-import { soundPreference } from "./sound.js";
+import { seekTo } from "./seek.js";
+import { soundPreference, wireSoundControls } from "./sound.js";
+import { SyncReport } from "./sync-report.js";
+import { describe, formatTime } from "./words.js";
 
-const CHECK_EVERY_MS = 2000;
+// Once a second: a page that falls behind (a busy machine that decodes late, data that does
+// not come) is caught within about 1.5 s; a check costs a few property reads.
+const CHECK_EVERY_MS = 1000;
 const SEEK_OVER_S = 0.5; // farther off than this: seek
 const NUDGE_OVER_S = 0.04; // between this and SEEK_OVER_S: adjust the rate
 const MAX_RATE_CHANGE = 0.1;
 const FIRST_LEAD_S = 0.3; // seek this far ahead, then wait for the moment to play
 const SEEK_TIMEOUT_MS = 5000;
 const SEEK_ATTEMPTS = 2;
+// An alignment normally ends within a second; one still running after two seek timeouts is
+// stuck (a seek the browser dropped, a play() that never settles) and no longer holds off
+// the checks: the next one seeks afresh to where the greeting is by then.
+const ALIGN_GIVE_UP_MS = 2 * SEEK_TIMEOUT_MS;
+const RELOADS_AFTER_ERROR = 3;
 
 const { client, page } = startLiveClient();
 const data = readJson("greeting-player-data");
@@ -31,12 +51,11 @@ const sound = soundPreference();
 const root = document.getElementById("greeting-player");
 const field = (name) => root.querySelector(`[data-field="${name}"]`);
 const video = field("video");
-const unmuteButton = root.querySelector('[data-action="unmute"]');
-const announcer = document.getElementById("greeting-player-announcer");
-const knownGreetings = new Map(); // id -> the public greeting (title, message, organisation_id)
+const report = new SyncReport(root, clock, data.phrases);
 
-let playing = null; // {greeting, startMs, endMs, timers, aligning, blocked}
+let playing = null; // {greeting, startMs, endMs, timers, aligning: {since} | null, blocked, reloads}
 let seekLead = FIRST_LEAD_S;
+let renderSound = () => {}; // set by wire(): shows the sound button that fits
 
 if (page.page === "screen") {
   // The screen's whole 16:9 stage; the stage is shown only while a greeting plays.
@@ -48,38 +67,9 @@ function positionOf(current) {
   return (clock.now() - current.startMs) / 1000;
 }
 
-function formatTime(seconds) {
-  const whole = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}
-
-function say(sentence) {
-  announcer.textContent = "";
-  setTimeout(() => (announcer.textContent = sentence), 50);
-}
-
-async function details(id) {
-  if (!knownGreetings.has(id)) {
-    try {
-      const response = await fetch(data.greetings_url, { credentials: "same-origin" });
-      if (response.ok) for (const greeting of await response.json()) knownGreetings.set(greeting.id, greeting);
-    } catch {
-      // Without the words the video still plays; the next greeting asks again.
-    }
-  }
-  return knownGreetings.get(id) || null;
-}
-
-async function describe(current) {
-  const info = await details(current.greeting.id);
-  if (playing !== current) return;
-  const organisation = info ? data.organisations[String(info.organisation_id)] || "" : "";
-  field("title").textContent = info?.title || data.phrases.untitled;
-  field("organisation").textContent = organisation;
-  field("message").textContent = info?.message || "";
-  field("message").hidden = !info?.message;
-  video.setAttribute("aria-label", info?.title || data.phrases.untitled);
-  say(phrase(data.phrases, "playing", { organisation: organisation || info?.title || "" }));
+/** Where the picture ends: the greeting's length, or the file's if that is shorter. */
+function endOf(current) {
+  return Math.min(current.greeting.duration_s, video.duration || Infinity);
 }
 
 function showStage(visible) {
@@ -87,17 +77,10 @@ function showStage(visible) {
   if (page.page === "screen") document.getElementById("greeting-stage").hidden = !visible;
 }
 
-function renderSound() {
-  const audible = !video.muted && video.volume > 0;
-  unmuteButton.hidden = audible;
-  field("sound").hidden = !audible;
-  field("volume").value = String(video.volume);
-  root.dataset.sound = audible ? "on" : "off";
-}
-
 function renderProgress() {
   if (!playing) return;
   const position = Math.min(positionOf(playing), playing.greeting.duration_s);
+  if (video.readyState >= HTMLMediaElement.HAVE_METADATA) report.measure(video.currentTime - position);
   field("time").textContent = `${formatTime(position)} / ${formatTime(playing.greeting.duration_s)}`;
   field("bar").style.width = `${(100 * position) / playing.greeting.duration_s}%`;
 }
@@ -115,31 +98,22 @@ async function startPlaying(current) {
     started = await video.play().then(() => true, () => false);
   }
   current.blocked = !started;
+  if (current.blocked) report.state("blocked");
   renderSound();
   return started;
 }
 
-/** Resolves once `event` fires on the video (or after SEEK_TIMEOUT_MS: never hang). */
-function once(event) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, SEEK_TIMEOUT_MS);
-    video.addEventListener(event, () => resolve(clearTimeout(timer)), { once: true });
-  });
-}
-
-/** Seek, and wait until the picture there is decoded and enough follows to play on. */
-async function seekTo(seconds) {
-  const seeked = once("seeked");
-  video.currentTime = seconds;
-  await seeked;
-  if (video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA) await once("canplay");
-}
-
 /** Seek a little ahead of where the greeting is, wait until it gets there, then play: the
- * picture starts at the same moment as everywhere else, whatever the seek cost here. */
-async function align(current) {
+ * picture starts at the same moment as everywhere else, whatever the seek cost here.
+ * `why` says what called for it (the report's codes). */
+async function align(current, why) {
   if (current.aligning) return;
-  current.aligning = true;
+  const run = { since: performance.now() };
+  current.aligning = run;
+  // A newer alignment (after ALIGN_GIVE_UP_MS) or another greeting takes over from this one.
+  const superseded = () => playing !== current || current.aligning !== run;
+  report.state("aligning");
+  report.correction("seek", why, video.currentTime - positionOf(current), positionOf(current));
   try {
     video.pause();
     let early = 0;
@@ -147,9 +121,9 @@ async function align(current) {
     for (let attempt = 0; attempt < SEEK_ATTEMPTS; attempt += 1) {
       const seekStarted = performance.now();
       const target = Math.max(0, positionOf(current) + seekLead);
-      if (target >= current.greeting.duration_s) return;
-      await seekTo(target);
-      if (playing !== current) return;
+      if (target >= endOf(current)) return;
+      await seekTo(video, target, SEEK_TIMEOUT_MS);
+      if (superseded()) return;
       // What this seek cost decides the next lead: enough to be early, not much more.
       const cost = (performance.now() - seekStarted) / 1000;
       seekLead = Math.min(2, Math.max(0.15, 1.5 * cost + 0.1));
@@ -157,31 +131,71 @@ async function align(current) {
       if (early > -NUDGE_OVER_S) break;
     }
     if (early > 0) await new Promise((resolve) => setTimeout(resolve, early * 1000));
-    if (playing !== current) return;
+    if (superseded()) return;
     video.playbackRate = 1;
     if (await startPlaying(current)) setTimeout(check, CHECK_EVERY_MS / 4);
+    if (superseded()) return;
+    // Only now: a check may have begun the first alignment before start() got to it.
+    root.dataset.state = "playing";
+    if (!current.blocked) report.state("playing");
   } finally {
-    current.aligning = false;
+    if (current.aligning === run) current.aligning = null;
   }
 }
 
+/** Where the video is against where the greeting is: finish, seek, nudge the speed, or wait. */
 function check() {
   const current = playing;
-  if (!current || current.aligning || video.readyState < HTMLMediaElement.HAVE_METADATA) return;
+  if (!current) return;
   const expected = positionOf(current);
-  if (expected >= current.greeting.duration_s) return finish(current);
-  if (current.blocked) return;
-  if (video.paused) return align(current);
-  const drift = video.currentTime - expected; // > 0: ahead
-  root.dataset.drift = drift.toFixed(3);
-  if (Math.abs(drift) > SEEK_OVER_S) return align(current);
+  if (expected >= current.greeting.duration_s) return finish(current, "time");
+  let retry = false;
+  if (current.aligning) {
+    if (performance.now() - current.aligning.since < ALIGN_GIVE_UP_MS) return;
+    current.aligning = null; // the stuck one sees it is superseded and stops
+    retry = true;
+  }
+  if (video.readyState < HTMLMediaElement.HAVE_METADATA || current.blocked) return;
+  if (video.paused) return align(current, retry ? "retry" : "paused");
+  const offset = video.currentTime - expected; // > 0: ahead
+  report.measure(offset);
+  const stalled = video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
+  report.state(stalled ? "stalled" : "playing");
+  if (Math.abs(offset) > SEEK_OVER_S) {
+    return align(current, retry ? "retry" : stalled ? "stalled" : offset < 0 ? "behind" : "ahead");
+  }
   // Close the gap within about one check period: behind plays faster, ahead slower.
-  const change = Math.abs(drift) > NUDGE_OVER_S ? -drift / (CHECK_EVERY_MS / 1000) : 0;
-  video.playbackRate = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, change));
+  const change = Math.abs(offset) > NUDGE_OVER_S ? -offset / (CHECK_EVERY_MS / 1000) : 0;
+  const rate = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, change));
+  if (video.playbackRate === 1 && rate !== 1) report.correction("rate", "nudge", offset, expected);
+  video.playbackRate = rate;
 }
 
-function finish(current) {
+/** The video ended by itself: the greeting is over, or this page ran ahead (seek back). */
+function videoEnded() {
+  const current = playing;
+  if (!current) return;
+  if (positionOf(current) >= endOf(current) - SEEK_OVER_S) return finish(current, "video-ended");
+  align(current, "ended-early");
+}
+
+/** A media error (the connection broke for good): load the file again, a few times. */
+function mediaError() {
+  const current = playing;
+  if (!current || current.reloads >= RELOADS_AFTER_ERROR) return;
+  current.reloads += 1;
+  report.correction("reload", "error", 0, positionOf(current));
+  setTimeout(() => {
+    if (playing !== current) return;
+    current.aligning = null;
+    video.load(); // same src; once its metadata is there, the check finds it paused and aligns
+  }, 1000);
+}
+
+/** Stop and hide; `why` (data-ended) says what ended it: time, video-ended, stopped, replaced. */
+function finish(current, why) {
   if (playing !== current) return;
+  root.dataset.ended = why;
   clearTimeout(current.endTimer);
   current.timers.forEach(clearInterval);
   playing = null;
@@ -190,6 +204,7 @@ function finish(current) {
   video.removeAttribute("poster");
   video.load(); // lets go of the connection and the decoded frames
   root.dataset.state = "idle";
+  report.state("idle");
   delete root.dataset.greetingId;
   showStage(false);
 }
@@ -199,7 +214,7 @@ function scheduleEnd(current) {
   const left = current.endMs - clock.now();
   current.endTimer = setTimeout(() => {
     // The clock may have been corrected since: end only when the time has really come.
-    if (clock.now() >= current.endMs - 20) finish(current);
+    if (clock.now() >= current.endMs - 20) finish(current, "time");
     else scheduleEnd(current);
   }, Math.max(0, left));
 }
@@ -209,11 +224,12 @@ async function start(greeting) {
     greeting,
     startMs: Date.parse(greeting.started_at),
     endMs: Date.parse(greeting.started_at) + greeting.duration_s * 1000,
-    aligning: false,
+    aligning: null,
     blocked: false,
+    reloads: 0,
     timers: [],
   };
-  if (playing) finish(playing);
+  if (playing) finish(playing, "replaced");
   playing = current;
   await clock.ready();
   if (playing !== current) return;
@@ -223,13 +239,15 @@ async function start(greeting) {
   }
   root.dataset.greetingId = greeting.id;
   root.dataset.state = "loading";
+  report.reset();
+  delete root.dataset.ended;
   video.poster = greeting.poster_url || "";
   video.src = greeting.video_url;
   video.playbackRate = 1;
   showStage(true);
   renderSound();
   renderProgress();
-  describe(current);
+  describe(root, data, greeting, () => playing === current);
   scheduleEnd(current);
   current.timers.push(setInterval(renderProgress, 500), setInterval(check, CHECK_EVERY_MS));
   await new Promise((resolve) => {
@@ -237,15 +255,14 @@ async function start(greeting) {
     else video.addEventListener("loadedmetadata", resolve, { once: true });
   });
   if (playing !== current) return;
-  await align(current);
-  if (playing === current) root.dataset.state = "playing";
+  await align(current, "start"); // sets data-state="playing" once aligned and started
 }
 
 /** Follow the state: a greeting that is not ours starts, no greeting stops ours. */
 function follow(state) {
   const greeting = state.greeting;
   if (!greeting) {
-    if (playing) finish(playing);
+    if (playing) finish(playing, "stopped");
     return;
   }
   if (playing && playing.greeting.id === greeting.id && playing.greeting.started_at === greeting.started_at) return;
@@ -253,38 +270,22 @@ function follow(state) {
 }
 
 function wire() {
-  unmuteButton.addEventListener("click", () => {
-    video.muted = false;
-    if (video.volume === 0) video.volume = 1;
-    sound.remember(true);
-    if (playing?.blocked) {
-      playing.blocked = false;
-      align(playing);
-    }
-    renderSound();
-    // The button just pressed is gone: keep the keyboard user's place on its opposite.
-    root.querySelector('[data-action="mute"]').focus();
+  renderSound = wireSoundControls(root, video, sound, () => {
+    if (!playing?.blocked) return;
+    playing.blocked = false;
+    align(playing, "paused");
   });
-  root.querySelector('[data-action="mute"]').addEventListener("click", () => {
-    video.muted = true;
-    sound.remember(false);
-    renderSound();
-    unmuteButton.focus();
-  });
-  field("volume").addEventListener("input", (event) => {
-    video.volume = Number(event.target.value);
-    sound.rememberVolume(video.volume);
-  });
-  video.volume = sound.volume();
-  video.addEventListener("volumechange", renderSound);
-  video.addEventListener("ended", () => playing && finish(playing));
+  video.addEventListener("ended", videoEnded);
+  video.addEventListener("error", mediaError);
   // Nobody pauses or seeks the shared playback: no controls, no context menu.
   video.addEventListener("contextmenu", (event) => event.preventDefault());
   // A tab in the background gets few timers: catch up as soon as it is looked at again.
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && check());
+  document.addEventListener("resume", check); // a frozen tab (Page Lifecycle) runs again
   // A better clock estimate moves the expected position: check at once.
-  clock.onChange(() => {
+  clock.onChange((moved) => {
     if (!playing) return;
+    report.correction("clock", "estimate", moved / 1000, positionOf(playing));
     scheduleEnd(playing);
     check();
   });

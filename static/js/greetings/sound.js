@@ -43,3 +43,41 @@ export function soundPreference() {
     rememberVolume: (value) => write(VOLUME_KEY, String(value)),
   };
 }
+
+/** Wire the player's sound buttons and volume slider. `onUnmute()` runs on a tap of "Tap for
+ * sound" (a tap is what lets a page the browser refused play). Returns render(), which shows
+ * the button that fits: "Tap for sound" while silent, "Mute" and the volume while audible. */
+export function wireSoundControls(root, video, sound, onUnmute) {
+  const unmute = root.querySelector('[data-action="unmute"]');
+  const mute = root.querySelector('[data-action="mute"]');
+  const volume = root.querySelector('[data-field="volume"]');
+  const render = () => {
+    const audible = !video.muted && video.volume > 0;
+    unmute.hidden = audible;
+    root.querySelector('[data-field="sound"]').hidden = !audible;
+    volume.value = String(video.volume);
+    root.dataset.sound = audible ? "on" : "off";
+  };
+  unmute.addEventListener("click", () => {
+    video.muted = false;
+    if (video.volume === 0) video.volume = 1;
+    sound.remember(true);
+    onUnmute();
+    render();
+    // The button just pressed is gone: keep the keyboard user's place on its opposite.
+    mute.focus();
+  });
+  mute.addEventListener("click", () => {
+    video.muted = true;
+    sound.remember(false);
+    render();
+    unmute.focus();
+  });
+  volume.addEventListener("input", (event) => {
+    video.volume = Number(event.target.value);
+    sound.rememberVolume(video.volume);
+  });
+  video.volume = sound.volume();
+  video.addEventListener("volumechange", render);
+  return render;
+}

@@ -7,8 +7,10 @@ import { TimeFormat, itemClock, localRange, setTime } from "./format.js";
 import {
   announcementText,
   currentItem,
+  languageOf,
   nextItem,
   rememberItem,
+  showText,
   spokenChange,
   speakersText,
   translated,
@@ -33,7 +35,7 @@ function renderAnnouncement(state) {
   const box = document.getElementById("live-announcement");
   const text = announcementText(state.announcement, page);
   box.hidden = !text;
-  field("announcement-text").textContent = text;
+  showText(field("announcement-text"), text, languageOf(state.announcement?.text, page), page);
 }
 
 function renderNow(state) {
@@ -46,7 +48,7 @@ function renderNow(state) {
     part("now", "empty").textContent = phrase(phrases, key);
     return;
   }
-  part("now", "title").textContent = info ? info.title : "";
+  showText(part("now", "title"), info ? info.title : "", info?.title_lang, page);
   part("now", "speakers").textContent = speakersText(info);
   part("now", "started").textContent = item.actual_start
     ? phrase(phrases, "started_at", { time: format.clock(item.actual_start) })
@@ -74,7 +76,7 @@ function renderNext(state) {
   part("next", "item").hidden = !item;
   part("next", "empty").hidden = Boolean(item);
   if (!item) return;
-  part("next", "title").textContent = info ? info.title : "";
+  showText(part("next", "title"), info ? info.title : "", info?.title_lang, page);
   part("next", "speakers").textContent = speakersText(info);
   const local = localRange(item.planned_start, item.planned_end, format, phrases);
   part("next", "time").textContent =

@@ -4,7 +4,7 @@
 
 import { phrase, startLiveClient } from "./live-client.js";
 import { TimeFormat } from "./format.js";
-import { announcementText, currentItem, nextItem, rememberItem, speakersText } from "./view.js";
+import { announcementText, currentItem, languageOf, nextItem, rememberItem, showText, speakersText } from "./view.js";
 
 const { client, page, phrases } = startLiveClient();
 const format = new TimeFormat({ lang: page.lang, timezone: page.timezone, serverNow: page.server_now });
@@ -29,7 +29,7 @@ function renderNow(state) {
     part("now", "empty").textContent = phrase(phrases, key);
     return;
   }
-  part("now", "title").textContent = info?.title ?? "";
+  showText(part("now", "title"), info?.title ?? "", info?.title_lang, page);
   const alt = info?.title_alt && info.title_alt !== info.title ? info.title_alt : "";
   part("now", "title-alt").textContent = alt;
   part("now", "title-alt").hidden = !alt;
@@ -41,14 +41,15 @@ function renderNext(state) {
   part("next", "item").hidden = !item;
   if (!item) return;
   part("next", "time").textContent = format.clock(item.planned_start);
-  part("next", "title").textContent = page.items[item.id]?.title ?? "";
+  const info = page.items[item.id];
+  showText(part("next", "title"), info?.title ?? "", info?.title_lang, page);
 }
 
 function renderAnnouncement(state) {
   const text = announcementText(state.announcement, page);
   field("announcement").hidden = !text;
   root.classList.toggle("has-announcement", Boolean(text));
-  field("announcement-text").textContent = text;
+  showText(field("announcement-text"), text, languageOf(state.announcement?.text, page), page);
   const alt = state.announcement ? secondText(state.announcement.text) : "";
   field("announcement-alt").textContent = alt;
   field("announcement-alt").hidden = !alt;

@@ -14,15 +14,30 @@ export function nextItem(state) {
   return state.items.find((item) => item.status === "upcoming") || null;
 }
 
-/** A translatable text in the page's language, else the event's default, else any. */
+/** The language a translatable text is shown in: the page's, else English, else the event's
+ * default, else any (the same order as conference.i18n.content_languages); null for none. */
+export function languageOf(texts, page) {
+  if (!texts || typeof texts === "string") return texts ? page.lang : null;
+  const order = [page.lang, "en", page.default_language];
+  return order.find((code) => code && texts[code]) || Object.keys(texts).find((code) => texts[code]) || null;
+}
+
+/** A translatable text in the page's language, else English, else the event's default, else any. */
 export function translated(texts, page) {
   if (!texts) return "";
   if (typeof texts === "string") return texts;
-  return texts[page.lang] || texts[page.default_language] || Object.values(texts)[0] || "";
+  return texts[languageOf(texts, page)] || "";
 }
 
 export function announcementText(announcement, page) {
   return announcement ? translated(announcement.text, page) : "";
+}
+
+/** Put `text` into `element`, marked with `lang` when that is not the page's language. */
+export function showText(element, text, lang, page) {
+  element.textContent = text;
+  if (text && lang && lang !== page.lang) element.lang = lang;
+  else element.removeAttribute("lang");
 }
 
 /** "Ingrīda Brokāne, director; Staņislavs Hilčuks" for an item of the page data. */
