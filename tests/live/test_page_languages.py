@@ -74,7 +74,9 @@ def test_the_event_title_is_marked_where_it_fell_back(client, live_event):
     live_event.last_seq = 5
     db.session.commit()
     html = client.get(f"/events/{SLUG}?lang=en").get_data(as_text=True)
-    assert re.search(rf'<h1 lang="lv">{re.escape(EVENT_TITLE["lv"])}</h1>', html)
+    assert re.search(
+        rf'<h1 data-field="event-title" lang="lv">{re.escape(EVENT_TITLE["lv"])}</h1>', html
+    )
     assert 'lang="lv"' in tag(html, 'class="site-title"')
     latvian = client.get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
-    assert f"<h1>{EVENT_TITLE['lv']}</h1>" in latvian
+    assert f'<h1 data-field="event-title">{EVENT_TITLE["lv"]}</h1>' in latvian
