@@ -30,6 +30,7 @@ DOMAINS = (
     "conference.live",
     "conference.greetings",
     "conference.awards",
+    "conference.audience",
     "conference.admin",
     "conference.audit",
 )

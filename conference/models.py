@@ -1,5 +1,13 @@
 """Every model, imported in one place so the metadata is complete (Alembic, create_all)."""
 
+from conference.audience.models import (
+    AudienceSettings,
+    Poll,
+    PollAnswer,
+    PollOption,
+    Question,
+    QuestionUpvote,
+)
 from conference.audit.models import AuditEntry
 from conference.awards.models import (
     Award,
@@ -19,6 +27,12 @@ from conference.people.models import Organisation, Person
 from conference.users.models import ApiToken, User, UserSession
 
 __all__ = [
+    "AudienceSettings",
+    "Poll",
+    "PollAnswer",
+    "PollOption",
+    "Question",
+    "QuestionUpvote",
     "AgendaItem",
     "ApiToken",
     "AuditEntry",

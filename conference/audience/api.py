@@ -1,0 +1,66 @@
+"""JSON API of the audience's questions (PROTOCOL.md 1.1): views parse, call, answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from conference.audience import questions
+from conference.errors import Invalid
+from conference.events.services import get_event_or_404
+from conference.extensions import csrf, limiter
+from conference.ratelimit import attendee_key, client_address
+from conference.users.auth import api_user
+
+bp = Blueprint("audience_api", __name__, url_prefix="/api/v1")
+# Attendees have no session; moderators' writes go through /commands.
+csrf.exempt(bp)
+
+# A room of 40 behind one address asks and upvotes freely; one attendee cannot flood.
+ASK_LIMIT_ATTENDEE = "5 per minute"
+ASK_LIMIT_ADDRESS = "400 per minute"
+UPVOTE_LIMIT_ATTENDEE = "120 per minute"
+UPVOTE_LIMIT_ADDRESS = "6000 per minute"
+
+
+def _is_moderator() -> bool:
+    user = api_user()
+    return user is not None and user.may("moderator")
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid(_("The request body must be a JSON object."), code="bad_body")
+    return body
+
+
+@bp.get("/events/<slug>/questions")
+def list_questions(slug: str):
+    """``[question]`` visible to attendees; moderators get every question."""
+    event = get_event_or_404(slug)
+    from conference.db import db
+
+    statuses = None if _is_moderator() else questions.ATTENDEE_VISIBLE
+    return jsonify(questions.event_questions(db.session, event, statuses))
+
+
+@bp.post("/events/<slug>/questions")
+@limiter.limit(ASK_LIMIT_ATTENDEE, key_func=attendee_key)
+@limiter.limit(ASK_LIMIT_ADDRESS, key_func=client_address)
+def ask(slug: str):
+    """``{text, name?}`` -> 201 question (``pending`` when moderated)."""
+    body = _body()
+    get_event_or_404(slug)
+    question = questions.ask_question(slug, g.attendee_id, body.get("text"), body.get("name"))
+    return jsonify(question), 201
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>/upvote", methods=["POST", "DELETE"])
+@limiter.limit(UPVOTE_LIMIT_ATTENDEE, key_func=attendee_key)
+@limiter.limit(UPVOTE_LIMIT_ADDRESS, key_func=client_address)
+def upvote(slug: str, question_id: int):
+    """One upvote per attendee identity; DELETE withdraws it. ``{id, upvotes}``."""
+    event = get_event_or_404(slug)
+    answer = questions.set_upvote(event, question_id, g.attendee_id, request.method == "POST")
+    return jsonify(answer)

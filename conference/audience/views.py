@@ -1,0 +1,72 @@
+"""Pages of the audience: /events/<slug>/questions, and what the live pages include."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
+from conference.events.schemas import detail_loading
+from conference.events.services import get_event_or_404
+from conference.live.page_cache import cached_page
+
+bp = Blueprint("audience", __name__)
+
+REACTION_SYMBOLS = (
+    ("applause", "👏", lazy_gettext("Applause")),
+    ("heart", "❤️", lazy_gettext("Heart")),
+    ("laugh", "😂", lazy_gettext("Laugh")),
+    ("wow", "😮", lazy_gettext("Wow")),
+    ("thumbs_up", "👍", lazy_gettext("Thumbs up")),
+)
+
+
+def reaction_kinds():
+    return [(kind, symbol, str(label)) for kind, symbol, label in REACTION_SYMBOLS]
+
+
+def audience_page_data(event) -> dict:
+    """What static/js/audience/*.js needs besides the snapshot: URLs and translated phrases."""
+    base = f"/api/v1/events/{event.slug}"
+    return {
+        "slug": event.slug,
+        "questions_url": f"{base}/questions",
+        "symbols": {kind: symbol for kind, symbol, _label in REACTION_SYMBOLS},
+        "phrases": {
+            "anonymous": _("Anonymous"),
+            "answered": _("Answered"),
+            "upvotes": _("upvotes"),
+            "upvote": _("Upvote"),
+            "pending": _("Thank you! Your question is shown once a moderator approves it."),
+            "asked": _("Thank you! Your question is on the list."),
+            "closed": _("Questions are closed at the moment."),
+            "unreachable": _("Could not reach the server. Please try again."),
+            "reaction_summary": _("The audience reacted %(n)s times.", n="{n}"),
+            "approve": _("Approve"),
+            "hide": _("Hide"),
+            "mark_answered": _("Mark answered"),
+            "highlight": _("Show on screen"),
+            "status_pending": _("Waiting"),
+            "status_visible": _("Visible"),
+            "status_answered": _("Answered"),
+            "status_hidden": _("Hidden"),
+            "on_screen": _("On screen"),
+        },
+    }
+
+
+@bp.get("/events/<slug>/questions")
+def questions_page(slug: str):
+    """The audience's questions: ask and upvote (the live page shows them too)."""
+    from conference.live.views import _page_context
+
+    def render() -> str:
+        event = get_event_or_404(slug, detail_loading())
+        return render_template("audience/questions.html", **_page_context(event, "attendee"))
+
+    return cached_page("questions", slug, render)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"reaction_kinds": reaction_kinds, "audience_page_data": audience_page_data}
