@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from markupsafe import Markup
 
 from conference.events.schemas import detail_loading
 from conference.events.services import get_event_or_404
@@ -51,6 +52,10 @@ def audience_page_data(event) -> dict:
             "status_answered": _("Answered"),
             "status_hidden": _("Hidden"),
             "on_screen": _("On screen"),
+            "mode_off": _("closed"),
+            "mode_open": _("open"),
+            "mode_moderated": _("open, moderated"),
+            "question_from": _("Asked by %(name)s", name="{name}"),
         },
     }
 
@@ -67,6 +72,28 @@ def questions_page(slug: str):
     return cached_page("questions", slug, render)
 
 
+def join_panel(event) -> dict:
+    """The screen's join panel: the live page's URL, short for large type, and its QR code."""
+    import segno
+
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    url = f"{base.rstrip('/')}/events/{event.slug}"
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(
+        scale=1,
+        border=2,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        title=_("QR code of %(url)s", url=url),
+    )
+    return {"url": url, "short": url.split("://", 1)[-1], "qr_svg": Markup(svg)}
+
+
 @bp.app_context_processor
 def _helpers():
-    return {"reaction_kinds": reaction_kinds, "audience_page_data": audience_page_data}
+    return {
+        "reaction_kinds": reaction_kinds,
+        "audience_page_data": audience_page_data,
+        "audience_join_panel": join_panel,
+    }

@@ -4,6 +4,7 @@
 // motion), with a spoken summary at most every 20 s rather than one per clap.
 
 import { phrase, readJson, startLiveClient } from "../live/live-client.js";
+import { burst } from "./burst.js";
 import { followQuestions } from "./questions-state.js";
 
 const SUMMARY_EVERY_MS = 20_000;
@@ -13,7 +14,6 @@ const phrases = data.phrases;
 const section = document.getElementById("audience-questions");
 const part = (name) => section.querySelector(`[data-audience="${name}"]`);
 const upvotedKey = `conference:upvoted:${data.slug}`;
-const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 function upvoted() {
   try {
@@ -141,21 +141,6 @@ function wire() {
 const reactions = document.getElementById("audience-reactions");
 let spoken = 0;
 let unspoken = 0;
-
-export function burst(container, counts, symbols) {
-  if (reducedMotion.matches || !container) return;
-  for (const [kind, count] of Object.entries(counts)) {
-    for (let index = 0; index < Math.min(count, 6); index += 1) {
-      const bubble = document.createElement("span");
-      bubble.className = "audience-bubble";
-      bubble.textContent = symbols[kind] || "";
-      bubble.style.setProperty("--x", `${Math.round(Math.random() * 90)}%`);
-      bubble.style.setProperty("--delay", `${index * 120}ms`);
-      bubble.addEventListener("animationend", () => bubble.remove());
-      container.append(bubble);
-    }
-  }
-}
 
 if (reactions) {
   reactions.addEventListener("click", (event) => {
