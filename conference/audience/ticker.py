@@ -132,9 +132,10 @@ class AudienceTicker:
 
     # --- reactions ------------------------------------------------------------------------
 
-    def react(self, slug: str, attendee_key: str, kind: str) -> bool:
-        """Count one reaction; False when the attendee has had their 3 this second."""
-        second = int(time.monotonic())
+    def react(self, slug: str, attendee_key: str, kind: str, now: float | None = None) -> bool:
+        """Count one reaction; False when the attendee has had their 3 this second (``now``:
+        seconds on the monotonic clock, for tests)."""
+        second = int(time.monotonic() if now is None else now)
         with self._lock:
             key = (slug, attendee_key)
             at, count = self._per_attendee.get(key, (second, 0))
@@ -194,7 +195,8 @@ class AudienceTicker:
             for past in seconds[-60:]:
                 pipe.hgetall(f"{self.reactions_prefix}{slug}:{past}")
                 reads.append((slug, past))
-        replies = pipe.execute()[-len(reads) :] if reads else []
+        replies = pipe.execute()
+        replies = replies[len(replies) - len(reads) :]
         sums: dict[str, Counter] = defaultdict(Counter)
         windows: Counter = Counter()
         for (slug, _past), fields in zip(reads, replies, strict=True):
