@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
-from conference.audience import questions
+from conference.audience import polls, questions
 from conference.errors import Invalid
 from conference.events.services import get_event_or_404
 from conference.extensions import csrf, limiter
 from conference.ratelimit import attendee_key, client_address
-from conference.users.auth import api_user
+from conference.users.auth import api_user, require_api_role
 
 bp = Blueprint("audience_api", __name__, url_prefix="/api/v1")
 # Attendees have no session; moderators' writes go through /commands.
@@ -64,3 +64,32 @@ def upvote(slug: str, question_id: int):
     event = get_event_or_404(slug)
     answer = questions.set_upvote(event, question_id, g.attendee_id, request.method == "POST")
     return jsonify(answer)
+
+
+ANSWER_LIMIT_ATTENDEE = "30 per minute"
+ANSWER_LIMIT_ADDRESS = "6000 per minute"
+
+
+@bp.post("/events/<slug>/polls/<int:poll_id>/answers")
+@limiter.limit(ANSWER_LIMIT_ATTENDEE, key_func=attendee_key)
+@limiter.limit(ANSWER_LIMIT_ADDRESS, key_func=client_address)
+def answer(slug: str, poll_id: int):
+    """``{"option_ids": [ID, …]}``; a new answer replaces the earlier one. 422 ``poll_closed``."""
+    event = get_event_or_404(slug)
+    body = _body()
+    return jsonify(polls.answer_poll(event, poll_id, g.attendee_id, body.get("option_ids")))
+
+
+@bp.get("/events/<slug>/polls/<int:poll_id>/results")
+def poll_results(slug: str, poll_id: int):
+    """Moderators: the counts now, shown or not (attendees get them from ``poll.results``)."""
+    from conference.audience.models import Poll
+    from conference.db import db
+    from conference.errors import NotFound
+
+    require_api_role("moderator")
+    event = get_event_or_404(slug)
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.event_id != event.id:
+        raise NotFound(_("There is no such poll."), code="unknown_poll")
+    return jsonify({**polls.results(db.session, poll), "status": poll.status})

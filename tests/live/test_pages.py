@@ -31,6 +31,7 @@ SNAPSHOT_KEYS = {
     "questions",
     "question_list",
     "highlighted_question",
+    "polls",
 }
 FRAGMENT = (
     Path(__file__).resolve().parents[2] / "conference/translations/fragments/live-pages.lv.po"

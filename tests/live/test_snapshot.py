@@ -29,6 +29,7 @@ def test_snapshot_has_the_protocols_shape(client, event):
     assert list(snapshot) == [
         "seq", "event", "current_item_id", "items", "announcement", "greeting", "votes",
         "awards", "online", "questions", "question_list", "highlighted_question",
+        "polls",
     ]  # fmt: skip
     assert snapshot["event"] == {
         "slug": SLUG, "status": "scheduled", "started_at": None, "ended_at": None
