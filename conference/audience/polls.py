@@ -159,6 +159,13 @@ def set_poll(session: Session, event: Event, poll: Poll | None, data: dict) -> P
         session.add(poll)
         session.flush()
     elif poll.status == "open":
+        same = (
+            dict(poll.question) == dict(data["question"])
+            and poll.multiple == bool(data.get("multiple"))
+            and [dict(o.text) for o in poll_options(session, poll)] == list(data["options"])
+        )
+        if same:
+            return poll  # an event file read again while the poll runs: nothing to change
         raise Invalid(_("Close the poll before changing it."), code="poll_open")
     poll.key = data.get("key") or poll.key
     poll.question = dict(data["question"])

@@ -28,9 +28,34 @@ def reaction_kinds():
 
 def audience_page_data(event) -> dict:
     """What static/js/audience/*.js needs besides the snapshot: URLs and translated phrases."""
+    from flask_babel import get_locale
+
+    from conference.audience.polls import event_polls, poll_options
+    from conference.db import db
+    from conference.events.models import pick
+
     base = f"/api/v1/events/{event.slug}"
+    lang = str(get_locale() or event.default_language)
+
+    def text(texts) -> str:
+        return pick(texts, lang, event.default_language) or ""
+
+    polls = [
+        {
+            "id": poll.id,
+            "question": text(poll.question),
+            "multiple": poll.multiple,
+            "options": [
+                {"id": option.id, "text": text(option.text)}
+                for option in poll_options(db.session, poll)
+            ],
+        }
+        for poll in event_polls(db.session, event)
+    ]
     return {
         "slug": event.slug,
+        "polls": polls,
+        "polls_url": f"{base}/polls",
         "questions_url": f"{base}/questions",
         "symbols": {kind: symbol for kind, symbol, _label in REACTION_SYMBOLS},
         "phrases": {
@@ -56,6 +81,27 @@ def audience_page_data(event) -> dict:
             "mode_open": _("open"),
             "mode_moderated": _("open, moderated"),
             "question_from": _("Asked by %(name)s", name="{name}"),
+            "poll": _("Poll"),
+            "choose_one": _("Choose one answer."),
+            "choose_many": _("Choose one or more answers."),
+            "send_answer": _("Send my answer"),
+            "answer_saved": _(
+                "Thank you! Your answer is counted. You may change it while the poll is open."
+            ),
+            "choose_first": _("Choose an answer first."),
+            "poll_closed": _("The poll has closed."),
+            "results": _("Results"),
+            "option": _("Answer"),
+            "votes": _("Votes"),
+            "share": _("Share"),
+            "respondents": _("%(n)s answered", n="{n}"),
+            "open_poll": _("Open"),
+            "close_poll": _("Close"),
+            "show_results": _("Show results"),
+            "poll_status_not_opened": _("Not opened"),
+            "poll_status_open": _("Open"),
+            "poll_status_closed": _("Closed"),
+            "poll_open_now": _("Poll open: answer on your phone"),
         },
     }
 
