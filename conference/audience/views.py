@@ -67,6 +67,7 @@ def audience_page_data(event) -> dict:
             "asked": _("Thank you! Your question is on the list."),
             "closed": _("Questions are closed at the moment."),
             "unreachable": _("Could not reach the server. Please try again."),
+            "reconnecting": _("Connection lost. Reconnecting…"),
             "reaction_summary": _("The audience reacted %(n)s times.", n="{n}"),
             "approve": _("Approve"),
             "hide": _("Hide"),

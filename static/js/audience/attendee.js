@@ -159,5 +159,18 @@ if (reactions) {
   });
 }
 
+// On /events/<slug>/questions nothing else marks the connection (the live page's script does).
+const root = document.querySelector("[data-live-page]");
+const banner = document.getElementById("live-connection");
+function showConnection() {
+  root.dataset.connection = client.connection;
+  if (banner && !document.querySelector("[data-now]")) {
+    banner.hidden = client.connection !== "reconnecting";
+    banner.textContent = phrases.reconnecting;
+  }
+}
+client.onChange(showConnection);
+
 wire();
+showConnection();
 render(questions());
