@@ -177,3 +177,19 @@ def test_a_question_of_500_latvian_characters_is_kept_whole(app, event, command)
     text = "ā č ē ģ ī ķ ļ ņ š ū ž "[:22] * 22 + "ā" * 16
     assert len(text) == 500
     assert ask(app, "ilze", text).get_json()["text"] == text
+
+
+def test_a_room_of_40_behind_one_address_asks_and_upvotes_but_one_attendee_cannot_flood(
+    app, event, command
+):
+    command("open_questions")
+    asked = [ask(app, f"room-{number}", f"Jautājums nr. {number}") for number in range(40)]
+    assert [answer.status_code for answer in asked] == [201] * 40
+    first = asked[0].get_json()["id"]
+    upvotes = [
+        attendee(app, f"room-{number}").post(f"{QUESTIONS}/{first}/upvote").status_code
+        for number in range(40)
+    ]
+    assert upvotes == [200] * 40
+    flood = [ask(app, "flooder", f"Vēlreiz {number}").status_code for number in range(6)]
+    assert flood == [201] * 5 + [429]

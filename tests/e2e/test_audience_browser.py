@@ -9,6 +9,8 @@ code. axe finds no serious or critical violation on the phone's page or the scre
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,15 @@ def test_ask_upvote_approve_and_highlight(new_context, server, screenshots_dir: 
     upvote.click()
     expect(upvote).to_have_attribute("aria-pressed", "true")
     expect(upvote.locator('[data-field="upvotes"]')).to_have_text("1")
+    # Another attendee (a script without a cookie: a new identity) upvotes: the phone's count
+    # moves through question.votes, sent by the server's once-a-second ticker.
+    question_id = row.get_attribute("data-question-id")
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/events/{SLUG}/questions/{question_id}/upvote", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert json.load(answer)["upvotes"] == 2
+    expect(upvote.locator('[data-field="upvotes"]')).to_have_text("2", timeout=5000)
     phone.screenshot(path=str(screenshots_dir / "audience-phone-upvoted-lv.png"), full_page=True)
     scroll_width = phone.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 390, f"the questions page is {scroll_width} px wide on a 390 px phone"
