@@ -73,6 +73,28 @@ def set_questions_mode(session: Session, event: Event, mode: str) -> AudienceSet
     return settings
 
 
+def change_questions_mode(change, mode) -> None:
+    """The organiser sets ``questions`` (the API's PATCH): attendees learn it as
+    ``questions.opened`` / ``questions.closed`` ``{status}`` when what they may do changes."""
+    settings = settings_of(change.session, change.event)
+    before = settings.questions
+    set_questions_mode(change.session, change.event, mode if isinstance(mode, str) else "")
+    if settings.questions == before:
+        return
+    if settings.questions == "off":
+        change.append("questions.closed", {"status": "off"})
+    else:
+        change.append("questions.opened", {"status": settings.questions})
+    change.audit(
+        "questions.changed",
+        "event",
+        change.event.id,
+        None,
+        {"questions": before},
+        {"questions": settings.questions},
+    )
+
+
 def upvote_counts(session: Session, question_ids: list[int]) -> dict[int, int]:
     """Upvotes per question id (zero included)."""
     counts = dict.fromkeys(question_ids, 0)

@@ -193,3 +193,25 @@ def test_a_room_of_40_behind_one_address_asks_and_upvotes_but_one_attendee_canno
     assert upvotes == [200] * 40
     flood = [ask(app, "flooder", f"Vēlreiz {number}").status_code for number in range(6)]
     assert flood == [201] * 5 + [429]
+
+
+def test_the_organiser_sets_questions_with_patch_and_followers_learn_it(app, event, moderator):
+    from conference.users.services import create_token_for, create_user
+
+    create_user("admin@example.org", "admin", "correct horse battery")
+    admin = {"Authorization": f"Bearer {create_token_for('admin@example.org')}"}
+    watcher = follow(app, "watcher")
+    received(watcher, "snapshot")
+    url = f"/api/v1/events/{SLUG}"
+    changed = app.test_client().patch(url, json={"questions": "moderated"}, headers=admin)
+    assert changed.status_code == 200 and changed.get_json()["questions"] == "moderated"
+    assert [(u["type"], u["data"]) for u in received(watcher, "update")] == [
+        ("questions.opened", {"status": "moderated"})
+    ]
+    assert ask(app, "ilze", "Vai?").get_json()["status"] == "pending"
+    bad = app.test_client().patch(url, json={"questions": "sometimes"}, headers=admin)
+    assert bad.status_code == 422
+    closed = app.test_client().patch(url, json={"questions": "off"}, headers=admin)
+    assert closed.get_json()["questions"] == "off"
+    assert [u["type"] for u in received(watcher, "update")] == ["questions.closed"]
+    assert app.test_client().get(f"{url}/state").get_json()["questions"] == "off"
