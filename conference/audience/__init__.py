@@ -2,7 +2,7 @@
 
 
 def init_app(app) -> None:
-    from conference.audience import api, polls, questions, sockets, views  # noqa: F401
+    from conference.audience import admin_views, api, polls, questions, sockets, views  # noqa: F401
     from conference.audience.ticker import AudienceTicker
     from conference.extensions import socketio
     from conference.live.publish import live_hub

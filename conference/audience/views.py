@@ -137,10 +137,17 @@ def join_panel(event) -> dict:
     return {"url": url, "short": url.split("://", 1)[-1], "qr_svg": Markup(svg)}
 
 
+def _poll_count(event) -> int:
+    from conference.audience.admin_views import poll_count
+
+    return poll_count(event)
+
+
 @bp.app_context_processor
 def _helpers():
     return {
         "reaction_kinds": reaction_kinds,
         "audience_page_data": audience_page_data,
         "audience_join_panel": join_panel,
+        "poll_count": _poll_count,
     }
