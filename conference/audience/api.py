@@ -93,3 +93,43 @@ def poll_results(slug: str, poll_id: int):
     if poll is None or poll.event_id != event.id:
         raise NotFound(_("There is no such poll."), code="unknown_poll")
     return jsonify({**polls.results(db.session, poll), "status": poll.status})
+
+
+@bp.get("/events/<slug>/questions.csv")
+def questions_csv(slug: str):
+    """Moderators: every question with its status and upvotes, as UTF-8 CSV with a header row
+    (for the organisers' report after the event)."""
+    import csv
+    import io
+
+    from conference.db import db
+
+    require_api_role("moderator")
+    event = get_event_or_404(slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "asked_at", "name", "text", "status", "upvotes", "highlighted"])
+    for row in questions.event_questions(db.session, event, None):
+        writer.writerow(
+            [
+                row["id"],
+                row["asked_at"],
+                _csv_cell(row["name"] or ""),
+                _csv_cell(row["text"]),
+                row["status"],
+                row["upvotes"],
+                "yes" if row["highlighted"] else "",
+            ]
+        )
+    from flask import Response
+
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-questions.csv"'},
+    )
+
+
+def _csv_cell(text: str) -> str:
+    """Attendees' words must not run as formulas in a spreadsheet (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

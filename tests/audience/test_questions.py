@@ -215,3 +215,23 @@ def test_the_organiser_sets_questions_with_patch_and_followers_learn_it(app, eve
     assert closed.get_json()["questions"] == "off"
     assert [u["type"] for u in received(watcher, "update")] == ["questions.closed"]
     assert app.test_client().get(f"{url}/state").get_json()["questions"] == "off"
+
+
+def test_moderators_get_every_question_as_csv(app, event, command, moderator):
+    import csv
+    import io
+
+    command("open_questions")
+    first = ask(app, "ilze", "Kā sauc projektu?", name="Ilze Ķēniņa").get_json()
+    ask(app, "jānis", '=HYPERLINK("x")')
+    attendee(app, "anna").post(f"{QUESTIONS}/{first['id']}/upvote")
+    command("hide_question", question_id=first["id"])
+    assert app.test_client().get(f"{QUESTIONS}.csv").status_code == 401
+    answer = app.test_client().get(f"{QUESTIONS}.csv", headers=moderator)
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert rows[0] == ["id", "asked_at", "name", "text", "status", "upvotes", "highlighted"]
+    by_text = {row[3]: row for row in rows[1:]}
+    assert by_text["Kā sauc projektu?"][2] == "Ilze Ķēniņa"
+    assert by_text["Kā sauc projektu?"][4:6] == ["hidden", "1"]
+    assert '\'=HYPERLINK("x")' in by_text
