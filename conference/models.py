@@ -2,6 +2,7 @@
 
 from conference.audience.models import (
     AudienceSettings,
+    BlockedAsker,
     Poll,
     PollAnswer,
     PollOption,
@@ -28,6 +29,7 @@ from conference.users.models import ApiToken, User, UserSession
 
 __all__ = [
     "AudienceSettings",
+    "BlockedAsker",
     "Poll",
     "PollAnswer",
     "PollOption",

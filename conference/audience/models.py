@@ -111,3 +111,15 @@ class PollAnswer(Base):
         sa.ForeignKey("poll_options.id", ondelete="CASCADE"), primary_key=True
     )
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BlockedAsker(Base):
+    """An attendee identity a moderator stopped from asking in one event (``block_asker``)."""
+
+    __tablename__ = "question_blocks"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    attendee_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)

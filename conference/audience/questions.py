@@ -28,13 +28,14 @@ from conference.audience.models import (
     QUESTION_MAX_CHARS,
     QUESTION_MODES,
     AudienceSettings,
+    BlockedAsker,
     Question,
     QuestionUpvote,
 )
 from conference.audience.text import attendee_text
 from conference.audit.log import SYSTEM, Actor
 from conference.db import db, iso
-from conference.errors import Invalid, NotFound
+from conference.errors import Forbidden, Invalid, NotFound
 from conference.events.models import Event
 from conference.live.change import live_change
 from conference.live.commands import CommandContext, command
@@ -177,6 +178,10 @@ def ask_question(slug: str, attendee_id: str, text, name=None, actor: Actor = SY
         mode = questions_mode(change.session, change.event)
         if mode == "off":
             change.refuse(_("Questions are closed at the moment."), code="questions_closed")
+        if change.session.get(BlockedAsker, (change.event.id, attendee_id)) is not None:
+            raise Forbidden(
+                _("A moderator has stopped questions from this browser."), code="asker_blocked"
+            )
         question = Question(
             event_id=change.event.id,
             text=text,
@@ -288,6 +293,18 @@ def hide_question(ctx: CommandContext) -> None:
         ctx.append("question.unhighlighted", {})
     question.status = "hidden"
     ctx.append("question.hidden", {"id": question.id})
+
+
+@command("block_asker", after_end=True)
+def block_asker(ctx: CommandContext) -> None:
+    """Our addition: the asker of ``question_id`` may ask no more in this event, and the
+    question is hidden (``question.hidden``, after ``question.unhighlighted`` if on screen)."""
+    question = _question_argument(ctx)
+    key = (ctx.event.id, question.attendee_id)
+    if ctx.session.get(BlockedAsker, key) is None:
+        ctx.session.add(BlockedAsker(event_id=ctx.event.id, attendee_id=question.attendee_id))
+    if question.status != "hidden":
+        hide_question(ctx)
 
 
 @command("answer_question", after_end=True)

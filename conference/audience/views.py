@@ -71,6 +71,7 @@ def audience_page_data(event) -> dict:
             "reaction_summary": _("The audience reacted %(n)s times.", n="{n}"),
             "approve": _("Approve"),
             "hide": _("Hide"),
+            "block": _("Block the asker"),
             "mark_answered": _("Mark answered"),
             "highlight": _("Show on screen"),
             "status_pending": _("Waiting"),

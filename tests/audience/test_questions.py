@@ -235,3 +235,22 @@ def test_moderators_get_every_question_as_csv(app, event, command, moderator):
     assert by_text["Kā sauc projektu?"][2] == "Ilze Ķēniņa"
     assert by_text["Kā sauc projektu?"][4:6] == ["hidden", "1"]
     assert '\'=HYPERLINK("x")' in by_text
+
+
+def test_a_blocked_asker_cannot_ask_again_and_their_question_is_hidden(app, event, command):
+    command("open_questions")
+    watcher = follow(app, "watcher")
+    received(watcher, "snapshot")
+    question = ask(app, "troll", "Ļoti slikts jautājums").get_json()
+    assert command("highlight_question", question_id=question["id"]).status_code == 200
+    assert command("block_asker", question_id=question["id"]).status_code == 200
+    assert [u["type"] for u in received(watcher, "update")] == [
+        "question.added",
+        "question.highlighted",
+        "question.unhighlighted",
+        "question.hidden",
+    ]
+    again = ask(app, "troll", "Atkal es")
+    assert again.status_code == 403 and again.get_json()["error"]["code"] == "asker_blocked"
+    assert ask(app, "ilze", "Normāls jautājums").status_code == 201
+    assert command("block_asker", question_id=question["id"]).status_code == 200  # no-op

@@ -46,6 +46,7 @@ function row(question) {
   if (question.status !== "pending" && question.status !== "hidden" && !question.highlighted) actions.append(button("highlight_question", phrases.highlight, question.id));
   if (question.status === "visible") actions.append(button("answer_question", phrases.mark_answered, question.id));
   if (question.status !== "hidden") actions.append(button("hide_question", phrases.hide, question.id));
+  actions.append(button("block_asker", phrases.block, question.id));
   item.append(text, meta, actions);
   return item;
 }
@@ -94,7 +95,7 @@ function move(step) {
   list.querySelector(`[data-question-id="${selected}"]`)?.scrollIntoView({ block: "nearest" });
 }
 
-const KEYS = { v: "approve_question", s: "highlight_question", d: "answer_question", h: "hide_question" };
+const KEYS = { v: "approve_question", s: "highlight_question", d: "answer_question", h: "hide_question", b: "block_asker" };
 
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
