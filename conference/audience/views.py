@@ -94,7 +94,7 @@ def audience_page_data(event) -> dict:
             "poll_closed": _("The poll has closed."),
             "results": _("Results"),
             "option": _("Answer"),
-            "votes": _("Votes"),
+            "votes_heading": _("Votes"),
             "share": _("Share"),
             "respondents": _("%(n)s answered", n="{n}"),
             "open_poll": _("Open"),

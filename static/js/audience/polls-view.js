@@ -33,7 +33,7 @@ export function resultsTable(poll, results, phrases) {
   head.innerHTML = "<tr><th scope=\"col\"></th><th scope=\"col\"></th><th scope=\"col\"></th></tr>";
   const [optionHead, votesHead, shareHead] = head.querySelectorAll("th");
   optionHead.textContent = phrases.option;
-  votesHead.textContent = phrases.votes;
+  votesHead.textContent = phrases.votes_heading;
   shareHead.textContent = phrases.share;
   const body = document.createElement("tbody");
   for (const option of poll.options) {
