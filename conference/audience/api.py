@@ -133,3 +133,42 @@ def questions_csv(slug: str):
 def _csv_cell(text: str) -> str:
     """Attendees' words must not run as formulas in a spreadsheet (CSV injection)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/events/<slug>/polls.csv")
+def polls_csv(slug: str):
+    """Moderators: each poll's results (shown or not) as UTF-8 CSV, one row per option."""
+    import csv
+    import io
+
+    from flask import Response
+
+    from conference.db import db
+    from conference.events.models import pick
+
+    require_api_role("moderator")
+    event = get_event_or_404(slug)
+    language = event.default_language
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["poll_id", "question", "status", "option_id", "option", "count", "total"])
+    for poll in polls.event_polls(db.session, event):
+        counts = polls.results(db.session, poll)
+        question = _csv_cell(pick(poll.question, language, language) or "")
+        for option in polls.poll_options(db.session, poll):
+            writer.writerow(
+                [
+                    poll.id,
+                    question,
+                    poll.status,
+                    option.id,
+                    _csv_cell(pick(option.text, language, language) or ""),
+                    counts["counts"][str(option.id)],
+                    counts["total"],
+                ]
+            )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-polls.csv"'},
+    )

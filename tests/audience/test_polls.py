@@ -147,3 +147,31 @@ def test_200_concurrent_answers_are_counted_exactly(app, event, command, moderat
         .get_json()
     )
     assert live["counts"] == expected and live["total"] == 200
+
+
+def test_moderators_get_poll_results_as_csv(app, event, command, moderator):
+    import csv
+    import io
+
+    poll_id = make_poll(event)
+    italy, spain, *_rest = options_of(app, poll_id)
+    command("open_poll", poll_id=poll_id)
+    answer(app, "ilze", poll_id, [spain])
+    url = f"/api/v1/events/{SLUG}/polls.csv"
+    assert app.test_client().get(url).status_code == 401
+    rows = list(
+        csv.reader(
+            io.StringIO(app.test_client().get(url, headers=moderator).get_data(as_text=True))
+        )
+    )
+    assert rows[0] == ["poll_id", "question", "status", "option_id", "option", "count", "total"]
+    assert rows[1] == [
+        str(poll_id),
+        "Kur jūs brauktu mobilitātē?",
+        "open",
+        str(italy),
+        "Itālija",
+        "0",
+        "1",
+    ]
+    assert rows[2][4:] == ["Spānija", "1", "1"]
