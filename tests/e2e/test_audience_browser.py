@@ -25,11 +25,18 @@ from tests.live.sample_event import SLUG
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 QUESTION = "Vai mobilitātē uz Itāliju var braukt arī otrā kursa audzēkņi? Paldies, Jānis Ķiršs"
+POLL = {
+    "key": "mobility-country",
+    "question": {"lv": "Kurā partnervalstī jūs vēlētos doties?", "en": "Which partner country?"},
+    "options": [{"lv": "Itālija", "en": "Italy"}, {"lv": "Spānija", "en": "Spain"}],
+    "multiple": False,
+}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture
 def server(tmp_path):
+    from conference.audience.polls import set_poll
     from conference.audience.questions import set_questions_mode
     from conference.db import db
     from conference.users.services import create_user
@@ -42,6 +49,7 @@ def server(tmp_path):
         db.create_all()
         event = make_sample_event()
         set_questions_mode(db.session, event, "moderated")
+        set_poll(db.session, event, None, POLL)
         db.session.commit()
         create_user(EMAIL, "moderator", PASSWORD)
     process = ServerProcess(instance, database_url)
@@ -131,5 +139,54 @@ def test_ask_upvote_approve_and_highlight(new_context, server, screenshots_dir: 
         page.add_script_tag(path=str(AXE))
         problems[name] = page.evaluate(AXE_RUN)
     assert problems == {"phone": [], "live-phone": [], "screen": []}, problems
+    for page in (phone, screen, console):
+        assert not page.errors, page.errors
+
+
+def test_a_poll_is_answered_on_a_phone_and_its_results_shown_when_the_moderator_says(
+    new_context, server, screenshots_dir: Path
+):
+    phone = open_page(new_context, f"{server.url}/events/{SLUG}?lang=en", **PHONE)
+    screen = open_page(
+        new_context,
+        f"{server.url}/events/{SLUG}/screen?lang=lv",
+        viewport={"width": 1280, "height": 720},
+    )
+    console = sign_in_to_console(new_context, server)
+    for page in (phone, screen, console):
+        expect(page.locator(CONNECTED)).to_be_attached()
+    polls = console.locator("#console-polls")
+    expect(phone.locator("#audience-polls")).to_be_hidden()
+    polls.locator('button[data-command="open_poll"]').click()
+    form = phone.locator("#audience-polls form")
+    expect(form).to_be_visible(timeout=5000)
+    expect(screen.locator('[data-audience="join"]')).to_contain_text("Aptauja atvērta")
+    form.get_by_label("Spain").check()
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[role="status"]')).to_contain_text("counted", timeout=5000)
+    phone.screenshot(
+        path=str(screenshots_dir / "audience-phone-poll-answered-en.png"), full_page=True
+    )
+    # The console sees the count live; the phone and the screen see no result yet.
+    expect(polls.locator("table")).to_contain_text("Spānija", timeout=6000)
+    expect(polls.locator("tbody tr").nth(1).locator("td").first).to_have_text("1")
+    expect(phone.locator("#audience-polls table")).to_have_count(0)
+    expect(screen.locator('[data-audience="poll"]')).to_be_hidden()
+
+    polls.locator('button[data-command="close_poll"]').click()
+    expect(form).to_have_count(0, timeout=5000)
+    polls.locator('button[data-command="show_poll_results"]').click()
+    table = phone.locator("#audience-polls table")
+    expect(table).to_be_visible(timeout=5000)
+    expect(table.locator("caption")).to_contain_text("1 answered")
+    expect(table.locator("tbody tr").nth(1)).to_contain_text("100 %")
+    shown = screen.locator('[data-audience="poll"]')
+    expect(shown).to_be_visible(timeout=5000)
+    expect(shown).to_contain_text("Spānija")
+    phone.screenshot(
+        path=str(screenshots_dir / "audience-phone-poll-results-en.png"), full_page=True
+    )
+    screen.screenshot(path=str(screenshots_dir / "audience-screen-poll-results-lv.png"))
+    console.screenshot(path=str(screenshots_dir / "audience-console-poll-lv.png"), full_page=True)
     for page in (phone, screen, console):
         assert not page.errors, page.errors
