@@ -281,6 +281,7 @@ def invite_create(slug: str, organisation: str, days, language, config_path) -> 
 @config_option
 def backup_command(output: str, config_path: str | None) -> None:
     """Write one archive of the database, the greeting media and the secret key (while serving)."""
+    import tarfile
     from pathlib import Path
 
     from conference.ops.backup import BackupError, take_backup
@@ -294,8 +295,8 @@ def backup_command(output: str, config_path: str | None) -> None:
             app.config["SECRET_KEY"],
             Path(output),
         )
-    except (BackupError, OSError) as exc:
-        raise CommandFailed(str(exc)) from None
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
     database = manifest["database"]
     media = sum(1 for name in manifest["files"] if name.startswith("media/"))
     click.echo(
@@ -310,6 +311,7 @@ def backup_command(output: str, config_path: str | None) -> None:
 @config_option
 def restore_command(file: str, config_path: str | None) -> None:
     """Fill the configured (empty) database and media folder from the archive FILE."""
+    import tarfile
     from pathlib import Path
 
     from conference.ops.backup import BackupError
@@ -327,8 +329,8 @@ def restore_command(file: str, config_path: str | None) -> None:
             Path(app.instance_path),
             app.config["SETTINGS"]["server"]["secret_key"],
         )
-    except (BackupError, OSError) as exc:
-        raise CommandFailed(str(exc)) from None
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
     migrated = f", migrated to {restored.migrated_to}" if restored.migrated_to else ""
     click.echo(
         f"restored {file}: {restored.counts.get('events', 0)} events, "

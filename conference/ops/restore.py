@@ -54,9 +54,9 @@ class Restored:
 
 def _extract(archive_path: Path, staging: Path) -> dict:
     try:
-        archive = tarfile.open(archive_path, "r:*")
-    except (OSError, tarfile.TarError) as exc:
-        raise BackupError(f"cannot read {archive_path}: {exc}") from None
+        archive = tarfile.open(archive_path, "r:")
+    except (OSError, tarfile.TarError):
+        raise BackupError(f"cannot read {archive_path}: it is not a tar archive") from None
     with archive:
         names = []
         for member in archive:
