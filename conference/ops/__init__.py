@@ -10,8 +10,10 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from conference.config import ConfigError
+from conference.errors import error_body
 from conference.ops import logs, metrics
 from conference.ops.health import HealthMonitor, health_answer
 
@@ -35,9 +37,7 @@ def health():
 def metrics_view():
     """Prometheus text format, for allowed addresses or the configured bearer token; else 403."""
     if not _may_scrape():
-        response = jsonify(
-            {"error": {"code": "forbidden", "message": "metrics are not open to this address"}}
-        )
+        response = jsonify(error_body("forbidden", _("The metrics are not open to this address.")))
         response.status_code = 403
         return response
     response = current_app.response_class(
