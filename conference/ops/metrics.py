@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -73,7 +74,7 @@ HEALTH_FAILING = Gauge(
     "conference_health_failing",
     "1 while the named health check fails in this process.",
     ["check"],
-    multiprocess_mode="max",
+    multiprocess_mode="livemax",
 )
 
 # Label values we never want to grow without bound: an unknown command type is "unknown".
@@ -134,6 +135,7 @@ def metrics_text(app) -> bytes:
     if MULTIPROCESS:
         from prometheus_client import multiprocess
 
+        forget_dead_processes(os.environ["PROMETHEUS_MULTIPROC_DIR"])
         multiprocess.MultiProcessCollector(registry)
     else:
         from prometheus_client import REGISTRY
@@ -155,6 +157,27 @@ def metrics_text(app) -> bytes:
 
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+def forget_dead_processes(folder: str) -> None:
+    """Drop the live gauges (followers, uploads) of processes that ended, however they ended
+    (a SIGTERM or SIGKILL runs no exit code): their files stay in the shared folder, and the
+    sum would count a dead process's followers for ever. The processes share one machine, so
+    a process id that answers no signal is gone."""
+    from prometheus_client import multiprocess
+
+    pids = set()
+    for path in Path(folder).glob("gauge_live*_*.db"):
+        pid = path.stem.rsplit("_", 1)[-1]
+        if pid.isdigit():
+            pids.add(int(pid))
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            multiprocess.mark_process_dead(pid, folder)
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def parse_allowed(entries) -> list:

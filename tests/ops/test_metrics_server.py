@@ -12,7 +12,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from conference.demo import DEMO_SLUG
-from tests.live.servers import Follower
+from tests.live.servers import Follower, ServerProcess, send_command
 from tests.ops import event_day
 from tests.ops.places import Place
 
@@ -68,4 +68,37 @@ def test_followers_and_an_upload_in_progress(tmp_path):
         followers[1].close()
         wait_for_value(server.url, 0, "conference_followers", event=DEMO_SLUG)
     finally:
+        place.close()
+
+
+def test_processes_sharing_a_multiprocess_folder_answer_for_all(tmp_path):
+    """Two servers on one machine with one PROMETHEUS_MULTIPROC_DIR: either one's /metrics
+    counts the followers and commands of both."""
+    place = Place("sqlite", tmp_path / "place", secret_key="gemeinsam-" + "k" * 20)
+    token, _ = event_day.prepare(place)
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    try:
+        servers = []
+        for name in ("a", "b"):
+            server = ServerProcess(
+                place.url, tmp_path / name, place.secret_key, tasks_in_process_worker="false"
+            )
+            server.env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+            servers.append(server.start())
+        a, b = servers
+        followers = [Follower(a.url, DEMO_SLUG).connect(), Follower(b.url, DEMO_SLUG).connect()]
+        followers.append(Follower(b.url, DEMO_SLUG).connect())
+        for server in servers:
+            wait_for_value(server.url, 3, "conference_followers", event=DEMO_SLUG)
+        assert send_command(a.url, DEMO_SLUG, token, {"type": "start_event"}).status_code == 200
+        labels = {"event": DEMO_SLUG, "type": "start_event", "status": "applied"}
+        assert value(b.url, "conference_commands_total", **labels) == 1
+        b.stop()  # a process that ends is no longer counted
+        wait_for_value(a.url, 1, "conference_followers", event=DEMO_SLUG)
+        for follower in followers:
+            follower.close()
+    finally:
+        for server in servers:
+            server.stop()
         place.close()
