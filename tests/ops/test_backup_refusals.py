@@ -113,3 +113,14 @@ def test_backup_without_pg_dump_says_what_to_install(tmp_path, postgres_url):
         assert not (tmp_path / "x.tar").exists()
     finally:
         place.close()
+
+
+def test_an_empty_database_with_the_schema_in_place_is_filled(place_factory, tmp_path):
+    """``conference db upgrade`` run first (as many will) leaves empty tables: still empty."""
+    archive = backed_up(place_factory("source"), tmp_path / "b.tar")
+    target = place_factory("target")
+    target.check("db", "upgrade")
+    done = target.run("restore", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert "1 events, 1 media files, schema 0004" in done.stdout
+    assert "daugavpils-2021" in target.check("export", "daugavpils-2021")
