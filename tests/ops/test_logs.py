@@ -85,3 +85,30 @@ def test_a_scripted_event_day_logs_what_happened_and_nothing_personal(tmp_path):
     assert commands_logged[-1]["seq"] == day.followers[0].updates[-1]["seq"]
     # The health and metrics endpoints, asked every few seconds, do not fill the log.
     assert not any(r.get("route") in ("/health", "/metrics") for r in requests_logged)
+
+
+def test_an_unexpected_error_is_logged_without_path_or_values(app, caplog):
+    """A 500 is logged with its traceback: by the route's pattern (the path holds the invite
+    token) and with the SQL statement but not its values (a participant's e-mail)."""
+    import logging
+
+    import sqlalchemy as sa
+
+    from conference.db import db
+
+    def fails(token):
+        db.session.execute(sa.text("SELECT * FROM nav_tadas_tabulas WHERE e = :e"), {"e": EMAIL})
+
+    app.add_url_rule("/test-fails/<token>", "test_fails", fails)
+    caplog.set_level(logging.INFO)
+    answer = app.test_client().get("/test-fails/slepens-ielugums-123")
+    assert answer.status_code == 500
+    logged = "\n".join(
+        record.getMessage() + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
+        for record in caplog.records
+    )  # fmt: skip
+    assert "nav_tadas_tabulas" in logged and "/test-fails/<token>" in logged
+    assert EMAIL not in logged and "slepens-ielugums-123" not in logged
+
+
+EMAIL = "janis.berzins@example.lv"
