@@ -304,3 +304,20 @@ def test_under_gevent_a_hanging_check_does_not_stop_the_server(postgres_url):
     assert status == "failing"
     # 2 s of 10 ms sleeps is about 200 ticks; a check that blocked the loop leaves almost none.
     assert int(ticks) > 100, f"only {ticks} of about 200 ticks while the check waited"
+
+
+def test_message_queue_ok_then_unreachable(tmp_path, redis_url):
+    url, _ = sqlite_url(tmp_path)
+    app = make_app(tmp_path, url)
+    client = app.test_client()
+    # The check reads the setting each time; changed after start so no listener is started.
+    settings = app.config["SETTINGS"]["socketio"]
+    settings["message_queue"] = redis_url
+    status, body = health(client)
+    assert status == 200 and body["checks"]["message_queue"] == "ok"
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]
+    settings["message_queue"] = f"redis://127.0.0.1:{port}/0"  # nothing listens there now
+    status, body = health(client)
+    assert status == 503 and body["failing"] == ["message_queue"]
+    assert body["checks"]["database"] == "ok"
