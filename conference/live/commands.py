@@ -104,7 +104,8 @@ def run_command(
     actor = actor or (Actor(actor_id) if actor_id is not None else SYSTEM)
     started = time.perf_counter()
     command_type = body.get("type") if isinstance(body, dict) else None
-    known_type = command_type if command_type in COMMANDS else metrics.UNKNOWN
+    known = isinstance(command_type, str) and command_type in COMMANDS  # a list is no type
+    known_type = command_type if known else metrics.UNKNOWN
     outcome, answer, event_known = "error", None, True
     try:
         answer = _run_command(slug, body, actor)
@@ -141,7 +142,7 @@ def _run_command(slug: str, body, actor: Actor) -> dict:
 
     Raises NotFound (no event), Conflict (409, stale ``expected_seq``), Invalid (422) or the
     stored refusal of a repeated ``command_id``. Publishes the updates after the commit.
-    ``actor`` (or just the user's ``actor_id``) is who sent it, for the audit log. Needs an app
+    ``actor`` is who sent it, for the audit log. Needs an app
     context. The command runs in a transaction of its own on ``db.session``: whatever the
     caller left uncommitted there is discarded first.
     """

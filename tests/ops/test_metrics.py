@@ -66,9 +66,10 @@ def test_followers_commands_delivery_and_requests_add_up(app, client):
         command(client, token, {"type": "announce", "text": {"lv": "Pauze"}, "expected_seq": 1}),
         command(client, token, {"type": "start_item", "item_id": 999999}),
         command(client, token, {"type": "no_such_command"}),
+        command(client, token, {"type": ["start_event"]}),
         command(client, token, {"type": "announce", "text": {"lv": "Pusdienas — ēdnīcā"}}),
     ]
-    assert [a.status_code for a in answers] == [200, 200, 200, 409, 422, 422, 200]
+    assert [a.status_code for a in answers] == [200, 200, 200, 409, 422, 422, 422, 200]
     followers[0].disconnect()
     after = Scrape(client)
 
@@ -81,7 +82,7 @@ def test_followers_commands_delivery_and_requests_add_up(app, client):
     assert counted("next_item", "repeated") == 1
     assert counted("announce", "conflict") == 1
     assert counted("start_item", "refused") == 1
-    assert counted("unknown", "refused") == 1  # an unknown type never becomes a label
+    assert counted("unknown", "refused") == 2  # an unknown type never becomes a label
     assert counted("announce", "applied") == 1
     assert after.value("conference_followers", event=SLUG) == 3
 
@@ -89,11 +90,11 @@ def test_followers_commands_delivery_and_requests_add_up(app, client):
     delivered = after.since(before, "conference_update_delivery_seconds_count")
     assert delivered == 5
     assert after.since(before, "conference_update_delivery_seconds_sum") >= 0
-    # This process answered: the 7 commands, the 2 scrapes in between (the last one is counted
+    # This process answered: the 8 commands, the 2 scrapes in between (the last one is counted
     # after it is sent).
     assert after.since(before, "conference_http_requests_total", status="200") == 4 + 2
     assert after.since(before, "conference_http_requests_total", status="409") == 1
-    assert after.since(before, "conference_http_requests_total", status="422") == 2
+    assert after.since(before, "conference_http_requests_total", status="422") == 3
     for follower in [*followers[1:], console]:
         follower.disconnect()
     assert Scrape(client).value("conference_followers", event=SLUG) == 0
