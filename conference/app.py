@@ -32,6 +32,7 @@ DOMAINS = (
     "conference.awards",
     "conference.admin",
     "conference.audit",
+    "conference.ops",
 )
 
 
@@ -149,6 +150,10 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         SESSION_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         RATELIMIT_STORAGE_URI=settings["security"]["ratelimit_storage"],
+        # A Redis that holds the limits and goes away must not turn sign-ins and votes into
+        # 500s: limits are counted in memory, per process, until it is back.
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
         PUBLIC_URL=settings["server"]["public_url"],
         PROXY_FIX=settings["server"]["proxy_fix"],

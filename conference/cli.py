@@ -276,6 +276,70 @@ def invite_create(slug: str, organisation: str, days, language, config_path) -> 
         click.echo(invite_url(secret))
 
 
+@main.command("backup")
+@click.option("-o", "--output", required=True, help="The archive to write (a tar file).")
+@config_option
+def backup_command(output: str, config_path: str | None) -> None:
+    """Write one archive of the database, the greeting media and the secret key (while serving)."""
+    import tarfile
+    from pathlib import Path
+
+    from conference.ops.backup import BackupError, take_backup
+
+    app = _app(config_path)
+    _check_database(app)
+    try:
+        manifest = take_backup(
+            app.config["DATABASE_URL"],
+            Path(app.config["MEDIA_DIR"]),
+            app.config["SECRET_KEY"],
+            Path(output),
+        )
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
+    database = manifest["database"]
+    media = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    click.echo(
+        f"backup written to {output}: {database['dialect']} database (schema "
+        f"{database['schema_revision'] or 'unknown'}, {database['counts'].get('events', 0)} "
+        f"events), {media} media files, the secret key"
+    )
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@config_option
+def restore_command(file: str, config_path: str | None) -> None:
+    """Fill the configured (empty) database and media folder from the archive FILE."""
+    import tarfile
+    from pathlib import Path
+
+    from conference.ops.backup import BackupError
+    from conference.ops.restore import restore_backup
+
+    if not Path(file).is_file():
+        raise CommandFailed(f"there is no file {file}")
+    app = _app(config_path)
+    _check_database(app)
+    try:
+        restored = restore_backup(
+            Path(file),
+            app.config["DATABASE_URL"],
+            Path(app.config["MEDIA_DIR"]),
+            Path(app.instance_path),
+            app.config["SETTINGS"]["server"]["secret_key"],
+        )
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
+    migrated = f", migrated to {restored.migrated_to}" if restored.migrated_to else ""
+    click.echo(
+        f"restored {file}: {restored.counts.get('events', 0)} events, "
+        f"{restored.media_files} media files, schema {restored.revision or 'unknown'}{migrated}"
+    )
+    if restored.key_warning:
+        click.echo(f"conference: warning: {restored.key_warning}", err=True)
+
+
 @main.command()
 @click.option(
     "--workers", default=1, type=click.IntRange(1, 16), help="Parallel tasks (default 1)."
@@ -283,12 +347,11 @@ def invite_create(slug: str, organisation: str, days, language, config_path) -> 
 @config_option
 def worker(workers: int, config_path: str | None) -> None:
     """Run the task queue (video processing, upload cleanup) in the foreground."""
-    import logging
-
     from conference.greetings.worker import run_worker
+    from conference.ops.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = _app(config_path)
+    configure_logging(app.config["SETTINGS"]["logging"])
     _check_database(app)
     run_worker(app, workers=workers)
 

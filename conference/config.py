@@ -53,6 +53,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "tasks": {"backend": "sqlite", "in_process_worker": True},
     "ceremony": {"reveal_pause_s": 3.0},
+    "health": {"timeout_seconds": 2.0, "cache_seconds": 1.0},
+    "metrics": {"allow": ["127.0.0.0/8", "::1"], "token": ""},
+    "logging": {"format": "text", "level": "info"},
+    "backup": {"every_minutes": 0, "keep": 12, "dir": "backups"},
 }
 
 ENV_PREFIX = "CONFERENCE_"

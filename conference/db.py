@@ -102,11 +102,17 @@ class Database:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrency."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrency.
+
+    ``hide_parameters``: a database error (logged with its traceback) names the statement but
+    not its values, which may be a participant's name, an e-mail address or a token's hash.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -130,7 +136,9 @@ def make_engine(url: str) -> sa.Engine:
                 connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 db = Database()

@@ -140,5 +140,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, never the path: paths carry invite tokens and upload keys.
+        route = request.url_rule.rule if request.url_rule is not None else "-"
+        log.exception("unhandled error on %s %s", request.method, route)
         return respond(500, "internal_error", http_message(500))

@@ -54,10 +54,9 @@ def prepare_demo(app) -> None:
 def run_server(app, host: str, port: int, demo: bool = False) -> None:
     """Serve ``app`` on host:port until interrupted."""
     from conference.extensions import socketio
+    from conference.ops.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # gevent-websocket logs every request at INFO; at thousands of attendees that is the log.
-    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
+    configure_logging(app.config["SETTINGS"]["logging"])
     limit = raise_file_limit()
     server = build_server(app, host, port, demo=demo)
     click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")

@@ -23,6 +23,7 @@ from conference.greetings import receiving, uploads
 from conference.greetings.invites import find_invite
 from conference.greetings.language import in_partner_language, language_of_request
 from conference.greetings.settings import setting
+from conference.ops import metrics
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,expiration"
@@ -142,9 +143,10 @@ def append(token: str, key: str):
             status=415,
         )
     offset = _non_negative_int("Upload-Offset")
-    greeting = receiving.append_bytes(
-        invite, key, offset=offset, content_length=request.content_length, stream=request.stream
-    )
+    with metrics.UPLOADS_IN_PROGRESS.track_inprogress():
+        greeting = receiving.append_bytes(
+            invite, key, offset=offset, content_length=request.content_length, stream=request.stream
+        )
     response = Response(status=204)
     response.headers["Upload-Offset"] = str(greeting.upload_offset)
     if greeting.status == "uploading":

@@ -96,6 +96,7 @@ def sign_out() -> None:
 
 # Cached per request (not in g: an app context may outlive several requests in tests).
 SESSION_USER_CACHE = "conference.session_user"
+API_USER_CACHE = "conference.api_user"
 
 
 def session_user() -> User | None:
@@ -113,6 +114,7 @@ def api_user() -> User | None:
         user = user_for_token(header.removeprefix("Bearer ").strip())
         if user is None:
             raise Unauthorized(_("The API token is not valid."))
+        request.environ[API_USER_CACHE] = user  # the request log names its id
         return user
     user = session_user()
     if user is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
