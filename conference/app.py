@@ -17,6 +17,7 @@ from conference import attendees, i18n, security
 from conference.config import load_config
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
+from conference.live import acknowledged
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -171,10 +172,11 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     queue_channel = (
         "flask-socketio-" + hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
     )
+    queue_url = settings["socketio"]["message_queue"] or None
     socketio.init_app(
         app,
-        message_queue=settings["socketio"]["message_queue"] or None,
-        channel=queue_channel,
+        message_queue=queue_url,
+        client_manager=acknowledged.client_manager(queue_url, queue_channel),
         async_mode=async_mode,
         json=SocketJSON,
     )
