@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
-from conference import attendees, i18n, security
+from conference import attendees, http_rules, i18n, security
 from conference.config import load_config
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
@@ -180,6 +180,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         async_mode=async_mode,
         json=SocketJSON,
     )
+    http_rules.init_app(app)
     app.before_request(attendees.load_attendee)
     app.after_request(attendees.give_attendee_cookie)
     app.after_request(i18n.remember_language)

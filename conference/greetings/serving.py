@@ -30,8 +30,16 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="greeting-preview")
 
 
-def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
-    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token."""
+def media_url(
+    relative_name: str | None, *, signed: bool = False, absolute: bool = False
+) -> str | None:
+    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token.
+
+    ``absolute`` (the JSON API's ``video_url``/``poster_url``, PROTOCOL 1.1) starts it with
+    ``[server] public_url`` when set (behind a proxy that ends TLS), else with this request's
+    scheme and host. The snapshot's copy stays a path: it is built once for every client of
+    every host name the server answers to.
+    """
     if not relative_name:
         return None
     name = relative_name.removeprefix(f"{storage.PUBLISHED}/")
@@ -39,6 +47,9 @@ def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
     url = f"{root}/media/greetings/{name}"
     if signed:
         url += "?access=" + _signer().dumps(name)
+    if absolute and has_request_context():
+        public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+        url = public + url.removeprefix(root) if public else request.host_url.rstrip("/") + url
     return url
 
 
