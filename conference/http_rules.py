@@ -7,11 +7,14 @@
   that a view answered in full anyway (or compared strongly), so no route can forget.
 - Every ``401`` carries ``WWW-Authenticate: Bearer`` (RFC 6750), with ``error="invalid_token"``
   when the request did send a bearer token.
+
+And one for addresses: :func:`absolute_url` is how every absolute URL the server hands out is
+made (tus ``Location``, the API's greeting files, the calendar feed link).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CHALLENGE = 'Bearer realm="conference"'
 
@@ -41,6 +44,18 @@ def apply_http_rules(response: Response) -> Response:
         for header in ("Content-Length", "Content-Encoding", "Content-Disposition"):
             response.headers.pop(header, None)
     return response
+
+
+def absolute_url(path: str) -> str:
+    """``path`` (as ``url_for`` makes it, with the script root) as an absolute URL.
+
+    Behind a proxy that ends TLS the request looks like plain HTTP, so ``[server] public_url``
+    gives the scheme and host when it is set; else this request's.
+    """
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if public:
+        return public + path.removeprefix(request.script_root)
+    return request.host_url.rstrip("/") + path
 
 
 def init_app(app: Flask) -> None:

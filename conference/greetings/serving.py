@@ -18,6 +18,7 @@ from conference.db import db
 from conference.greetings import storage
 from conference.greetings.models import Greeting
 from conference.greetings.settings import setting
+from conference.http_rules import absolute_url
 
 PREVIEW_LIFETIME_S = 6 * 3600
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -48,8 +49,7 @@ def media_url(
     if signed:
         url += "?access=" + _signer().dumps(name)
     if absolute and has_request_context():
-        public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-        url = public + url.removeprefix(root) if public else request.host_url.rstrip("/") + url
+        url = absolute_url(url)
     return url
 
 

@@ -16,7 +16,7 @@ import base64
 import binascii
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import MethodNotAllowed
@@ -28,6 +28,7 @@ from conference.greetings import receiving, uploads
 from conference.greetings.invites import find_invite
 from conference.greetings.language import in_partner_language, language_of_request
 from conference.greetings.settings import setting
+from conference.http_rules import absolute_url
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,creation-with-upload,termination,expiration"
@@ -193,17 +194,9 @@ def terminate(token: str, key: str):
 
 
 def upload_url(token: str, key: str) -> str:
-    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages.
-
-    Behind a proxy that ends TLS the request looks like plain HTTP, so ``[server] public_url``
-    (needed for the invite links anyway) gives the scheme and host when it is set.
-    """
+    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages."""
     extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
-    public = current_app.config.get("PUBLIC_URL") or ""
-    if public:
-        path = url_for("greetings_tus.status", token=token, key=key, **extra)
-        return public.rstrip("/") + path.removeprefix(request.script_root)
-    return url_for("greetings_tus.status", token=token, key=key, _external=True, **extra)
+    return absolute_url(url_for("greetings_tus.status", token=token, key=key, **extra))
 
 
 def parse_metadata(header: str) -> dict[str, str]:
