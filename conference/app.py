@@ -33,6 +33,7 @@ DOMAINS = (
     "conference.awards",
     "conference.admin",
     "conference.audit",
+    "conference.api",
 )
 
 
