@@ -13,10 +13,11 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
-from conference import attendees, i18n, security
+from conference import attendees, http_rules, i18n, security
 from conference.config import load_config
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
+from conference.live import acknowledged
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,6 +34,7 @@ DOMAINS = (
     "conference.admin",
     "conference.audit",
     "conference.ops",
+    "conference.api",
 )
 
 
@@ -176,13 +178,15 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     queue_channel = (
         "flask-socketio-" + hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
     )
+    queue_url = settings["socketio"]["message_queue"] or None
     socketio.init_app(
         app,
-        message_queue=settings["socketio"]["message_queue"] or None,
-        channel=queue_channel,
+        message_queue=queue_url,
+        client_manager=acknowledged.client_manager(queue_url, queue_channel),
         async_mode=async_mode,
         json=SocketJSON,
     )
+    http_rules.init_app(app)
     app.before_request(attendees.load_attendee)
     app.after_request(attendees.give_attendee_cookie)
     app.after_request(i18n.remember_language)

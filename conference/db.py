@@ -144,6 +144,17 @@ def make_engine(url: str) -> sa.Engine:
 db = Database()
 
 
+# INTEGER columns (ids, seq) are 32 bits on PostgreSQL: a whole number from outside beyond
+# this range names no row, and must not reach the database, which would refuse it (a 500).
+INTEGER_RANGE = range(-(2**31), 2**31)
+
+
+def is_integer(value) -> bool:
+    """A JSON whole number that fits an INTEGER column (``true`` is not one, though Python
+    thinks so)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value in INTEGER_RANGE
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)

@@ -18,6 +18,7 @@ from conference.db import db
 from conference.greetings import storage
 from conference.greetings.models import Greeting
 from conference.greetings.settings import setting
+from conference.http_rules import absolute_url
 
 PREVIEW_LIFETIME_S = 6 * 3600
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -30,8 +31,16 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="greeting-preview")
 
 
-def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
-    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token."""
+def media_url(
+    relative_name: str | None, *, signed: bool = False, absolute: bool = False
+) -> str | None:
+    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token.
+
+    ``absolute`` (the JSON API's ``video_url``/``poster_url``, PROTOCOL 1.1) starts it with
+    ``[server] public_url`` when set (behind a proxy that ends TLS), else with this request's
+    scheme and host. The snapshot's copy stays a path: it is built once for every client of
+    every host name the server answers to.
+    """
     if not relative_name:
         return None
     name = relative_name.removeprefix(f"{storage.PUBLISHED}/")
@@ -39,6 +48,8 @@ def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
     url = f"{root}/media/greetings/{name}"
     if signed:
         url += "?access=" + _signer().dumps(name)
+    if absolute and has_request_context():
+        url = absolute_url(url)
     return url
 
 

@@ -88,7 +88,7 @@ def moderate(slug: str):
         "greetings/moderate.html",
         event=event,
         rows=[
-            (greeting, greeting_json(greeting, private=True))
+            (greeting, greeting_json(greeting, private=True, absolute=False))
             for greeting in review.all_greetings(event)
         ],
         playlist=playlist,

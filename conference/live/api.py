@@ -1,7 +1,7 @@
 """JSON API of the live state: the snapshot and moderator commands.
 
 - ``GET /api/v1/events/<slug>/state``: the snapshot, from this process's cache, with an ETag;
-  ``If-None-Match`` with the current ETag answers 304.
+  ``If-None-Match`` with the current ETag (compared weakly, so ``W/"…"`` too) answers 304.
 - ``POST /api/v1/events/<slug>/commands``: a moderator command; ``200 {"seq": N}``.
 """
 
@@ -29,7 +29,7 @@ def state(slug: str):
     if entry is None:
         raise unknown_event(slug)
     body, etag = entry.state_body()
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
         response = current_app.response_class(body, mimetype="application/json")

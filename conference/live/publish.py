@@ -220,7 +220,8 @@ def catch_up(hub: LiveHub) -> None:
 
 
 def follow(hub: LiveHub, sid: str, slug: str) -> bool:
-    """Put the client ``sid`` in the event's room and send it the snapshot; False: no event.
+    """Put the client ``sid`` in the event's room and send it the snapshot; False: no event, or
+    the client is gone. Called once the client's connection is acknowledged (PROTOCOL 1.1).
 
     Join and snapshot happen under the cache lock, so the client's first update is exactly the
     one after its snapshot (or a duplicate it ignores), never a later one.
@@ -231,6 +232,8 @@ def follow(hub: LiveHub, sid: str, slug: str) -> bool:
     with hub.cache.lock:
         entry = hub.cache.peek(slug) or entry
         server = socketio.server
+        if not server.manager.is_connected(sid, NAMESPACE):
+            return False
         server.enter_room(sid, room_for(slug), namespace=NAMESPACE)
         # The snapshot packet is encoded once per change of the snapshot, not once per
         # connect: python-socketio would walk the whole snapshot looking for binary data and

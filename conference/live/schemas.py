@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from conference.db import iso
+from conference.db import is_integer, iso
 from conference.errors import Invalid, NotFound
 
 COMMAND_ID_MAX = 64
@@ -58,11 +58,6 @@ class CommandRequest:
     args: dict = field(default_factory=dict)
     expected_seq: int | None = None
     command_id: str | None = None
-
-
-def is_integer(value) -> bool:
-    """A JSON whole number (``true`` is not one, although Python thinks so)."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def parse_command(body) -> CommandRequest:

@@ -1,7 +1,8 @@
 """Socket.IO handlers of the live log (namespace ``/``).
 
-- ``connect`` with ``auth={"event": SLUG}``: the client joins the event's room and receives
-  ``snapshot``; an unknown or missing slug is refused (``connect_error`` with a message).
+- ``connect`` with ``auth={"event": SLUG}``: right after the CONNECT acknowledgement the client
+  joins the event's room and receives ``snapshot`` (:mod:`.acknowledged` says how); an unknown
+  or missing slug is refused (``connect_error`` with a message).
   Our addition: ``auth["viewer"]`` = ``"console"`` or ``"screen"`` follows the event without
   counting as an attendee in ``presence`` (default ``"attendee"``).
 - ``resync`` ``{"since": SEQ}``: acknowledged with ``{"updates": [...]}`` or ``{"snapshot": …}``.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError
 
@@ -37,12 +38,19 @@ def on_connect(auth=None):
             {"code": "missing_event"},
         )
     hub = publish.live_hub()
-    if not publish.follow(hub, request.sid, slug):
+    if hub.cache.get(slug) is None:
         refusal = unknown_event(slug)
         raise ConnectionRefusedError(refusal.message, {"code": refusal.code})
     attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
     counts = auth.get("viewer", "attendee") not in NOT_ATTENDEES
     hub.presence.joined(request.sid, slug, attendee_id, counts=counts)
+    app, sid = current_app._get_current_object(), request.sid
+
+    def follow_after_acknowledgement():
+        with app.app_context():
+            publish.follow(hub, sid, slug)
+
+    socketio.server.manager.after_connect(sid, publish.NAMESPACE, follow_after_acknowledgement)
 
 
 def on_resync(data=None):
