@@ -95,10 +95,10 @@ def _check_revision(revision: str | None) -> str | None:
     """The head revision when the archive's is older; refuse one this release does not know."""
     from alembic.script import ScriptDirectory
 
-    from conference.migrations import alembic_config
+    from conference.migrations import alembic_config, head_revision
 
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    head = scripts.get_current_head()
+    head = head_revision()
     if revision is None or revision == head:
         return None
     known = {script.revision for script in scripts.walk_revisions()}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conference.migrations import current_revision, upgrade
+from conference.migrations import current_revision, head_revision, upgrade
 from tests.ops.event_day import DEMO_FILE
 from tests.ops.places import Place
 
@@ -96,8 +96,8 @@ def test_an_archive_of_an_older_schema_is_migrated_forward(place_factory, tmp_pa
     target = place_factory("target")
     done = target.run("restore", str(tmp_path / "old.tar"))
     assert done.returncode == 0, done.stderr
-    assert "schema 0003, migrated to 0004" in done.stdout
-    assert current_revision(target.url) == "0004"
+    assert f"schema 0003, migrated to {head_revision()}" in done.stdout
+    assert current_revision(target.url) == head_revision()
 
 
 def test_backup_without_pg_dump_says_what_to_install(tmp_path, postgres_url):
@@ -122,5 +122,5 @@ def test_an_empty_database_with_the_schema_in_place_is_filled(place_factory, tmp
     target.check("db", "upgrade")
     done = target.run("restore", str(archive))
     assert done.returncode == 0, done.stderr
-    assert "1 events, 1 media files, schema 0004" in done.stdout
+    assert f"1 events, 1 media files, schema {head_revision()}" in done.stdout
     assert "daugavpils-2021" in target.check("export", "daugavpils-2021")
