@@ -144,9 +144,9 @@ def _team_change(config_path: str | None, change) -> None:
 def team_add(slug: str, email: str, role: str, config_path: str | None) -> None:
     """Give the user EMAIL the ROLE in the event SLUG (replacing the role they held there)."""
     from conference.audit.log import CLI
-    from conference.users.team import add_member
+    from conference.users.team import add_to_team
 
-    _team_change(config_path, lambda: add_member(slug, email, role, CLI))
+    _team_change(config_path, lambda: add_to_team(slug, email, role, CLI))
     click.echo(f"{email} is {role} of {slug}")
 
 
@@ -157,9 +157,9 @@ def team_add(slug: str, email: str, role: str, config_path: str | None) -> None:
 def team_remove(slug: str, email: str, config_path: str | None) -> None:
     """Take away the role of the user EMAIL in the event SLUG (and sign them out)."""
     from conference.audit.log import CLI
-    from conference.users.team import remove_member
+    from conference.users.team import remove_from_team
 
-    _team_change(config_path, lambda: remove_member(slug, email, CLI))
+    _team_change(config_path, lambda: remove_from_team(slug, email, CLI))
     click.echo(f"{email} has no role in {slug} any more")
 
 

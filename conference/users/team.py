@@ -5,9 +5,9 @@ add|remove``) and the admin's Team page call these functions; each runs in the e
 pass (:func:`conference.live.change.live_change`: lock, change, audit, commit), so every change
 of the team is in the event's audit log. Side effects:
 
-- :func:`add_member`: gives the user the role, or changes the role they hold (``team.added`` /
+- :func:`add_to_team`: gives the user the role, or changes the role they hold (``team.added`` /
   ``team.changed``); giving the role they already hold changes nothing and records nothing;
-- :func:`remove_member`: takes the role away (``team.removed``) and ends every browser session
+- :func:`remove_from_team`: takes the role away (``team.removed``) and ends every browser session
   of that user in the same commit (:func:`conference.users.sessions.end_sessions_of`), so no
   page left open keeps acting in their name; a change to a role that reaches less does too.
 
@@ -43,7 +43,7 @@ def team_of(event: Event) -> list[EventRole]:
     return sorted(rows, key=lambda row: EVENT_ROLES.index(row.role))
 
 
-def add_member(slug: str, email: str, role: str, actor: Actor = SYSTEM) -> EventRole:
+def add_to_team(slug: str, email: str, role: str, actor: Actor = SYSTEM) -> EventRole:
     """Give the user ``email`` the ``role`` in the event ``slug`` (see the module docstring)."""
     if role not in EVENT_ROLES:
         raise Invalid(
@@ -73,7 +73,7 @@ def add_member(slug: str, email: str, role: str, actor: Actor = SYSTEM) -> Event
     return row
 
 
-def remove_member(slug: str, email: str, actor: Actor = SYSTEM) -> None:
+def remove_from_team(slug: str, email: str, actor: Actor = SYSTEM) -> None:
     """Take away the role the user ``email`` holds in the event ``slug``, and sign them out."""
     with live_change(slug, actor, diff=False) as change:
         user = _user(email)

@@ -84,6 +84,10 @@ def test_team_add_list_and_remove_from_the_command_line(app, conference, make_us
     assert removed.exit_code == 0, removed.output
     assert roles_in() == {"moderatore@example.org": "organiser"}
 
+    exported = conference("export", SLUG)  # the change log travels with the event
+    assert exported.exit_code == 0
+    assert exported.stdout.count('action = "team.') == 4
+    assert 'target_label = "līga@example.org"' in exported.stdout
     actions = [(action, actor, target, after) for action, actor, target, after in team_audit()]
     assert actions == [
         ("team.added", "cli", "moderatore@example.org", {"role": "moderator"}),

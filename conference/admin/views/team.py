@@ -25,7 +25,7 @@ def team_page(slug: str):
     form = TeamMemberForm()
     added = submit(
         form,
-        lambda values: team.add_member(slug, values["email"], values["role"], current_actor()),
+        lambda values: team.add_to_team(slug, values["email"], values["role"], current_actor()),
         _("The team is saved."),
     )
     if added is not None:
@@ -45,5 +45,5 @@ def team_remove(slug: str, user_id: int):
         abort(404)
     email = user.email
     done = _("%(email)s is no longer in the team.", email=email)
-    run_action(lambda: team.remove_member(slug, email, current_actor()), done)
+    run_action(lambda: team.remove_from_team(slug, email, current_actor()), done)
     return redirect(url_for("admin.team_page", slug=slug))
