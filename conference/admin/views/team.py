@@ -21,7 +21,6 @@ from conference.users.models import User
 @bp.route("/events/<slug>/team", methods=["GET", "POST"])
 def team_page(slug: str):
     """The team, and the form that adds a member (or changes the role of one)."""
-    event = get_event_or_404(slug)
     form = TeamMemberForm()
     added = submit(
         form,
@@ -30,7 +29,7 @@ def team_page(slug: str):
     )
     if added is not None:
         return redirect(url_for("admin.team_page", slug=slug))
-    event = get_event_or_404(slug)  # the refused change rolled the session back
+    event = get_event_or_404(slug)  # after the change (a refused one rolled the session back)
     status = 422 if form.is_submitted() else 200
     return render_template(
         "admin/team.html", event=event, members=team.team_of(event), form=form
