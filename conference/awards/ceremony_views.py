@@ -148,7 +148,7 @@ def issue(slug: str):
             labels += join_codes.numbered_labels(
                 min(count, join_codes.MAX_CODES_PER_ISSUE + 1), already + 1
             )
-        issued = join_codes.issue_codes(event, labels)
+        issued = join_codes.issue_codes(event, labels, Actor.of(session_user()))
         flash(ngettext("%(num)s code issued.", "%(num)s codes issued.", len(issued)), "success")
     except ServiceError as refusal:
         flash(str(refusal.message), "error")

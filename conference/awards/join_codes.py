@@ -24,11 +24,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
+from conference.audit.log import SYSTEM, Actor
 from conference.awards.models import JoinCode
 from conference.awards.votes import hash_join_code
 from conference.db import db
 from conference.errors import Invalid
 from conference.events.models import Event
+from conference.live.change import live_change
 
 # No 0/O, 1/I/L: codes are read off paper and typed on phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,10 +50,12 @@ def code_for(event: Event, join_code_id: int) -> str:
     return f"{letters[:5]}-{letters[5:]}"
 
 
-def issue_codes(event: Event, labels: list[str]) -> list[JoinCode]:
+def issue_codes(event: Event, labels: list[str], actor: Actor = SYSTEM) -> list[JoinCode]:
     """Issue one code per label (a participant's name, or a number); returns the new rows.
 
-    Blank labels are skipped; 1 to ``MAX_CODES_PER_ISSUE`` per call, else 422.
+    Blank labels are skipped; 1 to ``MAX_CODES_PER_ISSUE`` per call, else 422. One change of
+    the event (:func:`conference.live.change.live_change`), audited with how many were issued
+    (not the names, nor the codes).
     """
     labels = [label.strip()[:LABEL_MAX_CHARS] for label in labels if label.strip()]
     if not labels:
@@ -66,14 +70,22 @@ def issue_codes(event: Event, labels: list[str]) -> list[JoinCode]:
             code="too_many_codes",
         )
     rows = []
-    for label in labels:
-        # A random placeholder keeps the unique hash column valid until the id is known.
-        row = JoinCode(event_id=event.id, label=label, code_hash=secrets.token_hex(32))
-        db.session.add(row)
-        db.session.flush()
-        row.code_hash = hash_join_code(code_for(event, row.id))
-        rows.append(row)
-    db.session.commit()
+    with live_change(event.slug, actor, diff=False) as change:
+        for label in labels:
+            # A random placeholder keeps the unique hash column valid until the id is known.
+            row = JoinCode(event_id=change.event.id, label=label, code_hash=secrets.token_hex(32))
+            db.session.add(row)
+            db.session.flush()
+            row.code_hash = hash_join_code(code_for(change.event, row.id))
+            rows.append(row)
+        change.audit(
+            "join_codes.issued",
+            "event",
+            change.event.id,
+            None,
+            None,
+            {"count": len(rows), "first_id": rows[0].id, "last_id": rows[-1].id},
+        )
     return rows
 
 

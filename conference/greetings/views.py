@@ -129,7 +129,9 @@ def move(slug: str, greeting_id: int):
     event = get_event_or_404(slug)
     try:
         review.move_in_playlist(
-            review.get_greeting(greeting_id, event), request.form.get("direction", "")
+            review.get_greeting(greeting_id, event),
+            request.form.get("direction", ""),
+            session_user(),
         )
     except ServiceError as refusal:
         flash(str(refusal.message), "error")

@@ -55,7 +55,7 @@ def test_a_wrong_confirmation_deletes_nothing(app, admin_client):
     assert row_counts() == before
 
 
-def test_the_typed_short_name_deletes_the_event_its_rows_and_its_files(app, admin_client):
+def test_the_typed_short_name_deletes_the_event_its_rows_and_its_files(app, admin_client, caplog):
     files = demo_with_a_greeting()
     # A process that follows the event holds its snapshot in memory.
     hub = live_hub()
@@ -72,6 +72,10 @@ def test_the_typed_short_name_deletes_the_event_its_rows_and_its_files(app, admi
     assert not any(path.exists() for path in files)
     assert hub.cache.peek(SLUG) is None
     assert admin_client.get(f"/api/v1/events/{SLUG}").status_code == 404
+    # The event's audit log went with it: the server's log says who deleted it.
+    deleted = [r.getMessage() for r in caplog.records if r.getMessage().startswith("event deleted")]
+    assert len(deleted) == 1 and f"slug={SLUG}" in deleted[0] and "greetings=1" in deleted[0]
+    assert "by=None" not in deleted[0] and "by=system" not in deleted[0], deleted
 
 
 def test_a_live_event_is_not_deleted(app, admin_client):

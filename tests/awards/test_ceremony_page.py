@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from conference.audit.log import entries_of
 from conference.awards import jury
 from conference.awards.ceremony import ceremony_awards, next_to_reveal
 from conference.awards.models import Award, AwardWinner, Contest
@@ -156,6 +157,9 @@ def test_join_code_mode_one_code_one_vote(app, moderator_browser, demo):
     )
     printed = moderator_browser.get(f"/moderate/{SLUG}/join-codes").get_data(as_text=True)
     assert "Anna Bērziņa" in printed and printed.count('class="segno"') == 2
+    issued = [e for e in entries_of(db.session, demo.id) if e.action == "join_codes.issued"]
+    assert [(e.actor_label, e.after["count"]) for e in issued] == [("moderatore@example.org", 2)]
+    assert "Anna" not in str(issued[0].after)  # the audit keeps counts, not the names
     codes = re.findall(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", printed)
     assert len(codes) == 2
     assert f"/events/{SLUG}?code={codes[0].replace('-', '')}" in printed

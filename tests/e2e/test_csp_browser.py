@@ -190,7 +190,7 @@ def test_jury_admin_and_public_pages(server, new_context, screenshots_dir, lang)
         assert admin.goto(f"{server.url}{path}?lang={lang}").status == 200, path
         assert_clean(admin, name, lang, screenshots_dir)
     # A new upload link selects itself when focused (the handler left the HTML for a file).
-    admin.click('form[method="post"] button[type="submit"]')
+    admin.click('form.card[method="post"] button[type="submit"]')
     link = admin.locator("#new-link")
     link.focus()
     assert link.evaluate("(field) => field.selectionEnd - field.selectionStart") > 40

@@ -163,3 +163,58 @@ def test_approving_puts_greetings_at_the_end_of_the_playlist(client, event, part
     review(client, first.id, moderator, decision="approve")
     listed = client.get("/api/v1/events/daugavpils-2021/greetings").get_json()
     assert [g["title"] for g in listed] == ["B", "A"]
+
+
+def test_reviews_and_playlist_moves_are_in_the_audit_log(client, event, partner, moderator):
+    from conference.audit.log import entries_of
+    from conference.greetings import review as review_service
+    from conference.users.models import User
+
+    first = make_greeting(event, partner, title="Sveiciens no Tartu")
+    second = make_greeting(event, partner, title="Greetings from Porto")
+    review(client, first.id, moderator, decision="approve")
+    review(client, second.id, moderator, decision="reject", reason="Skaņa par klusu.")
+    review(client, second.id, moderator, decision="approve")
+    refused = review(client, second.id, moderator, decision="reject", reason=None)
+    assert refused.status_code == 422
+    mover = db.session.query(User).filter_by(email="moderatore@example.org").one()
+    review_service.move_in_playlist(review_service.get_greeting(second.id), "up", mover)
+    review_service.move_in_playlist(review_service.get_greeting(second.id), "up", mover)
+
+    entries = [
+        (entry.action, entry.target_label, entry.actor_label, entry.before, entry.after)
+        for entry in entries_of(db.session, event.id)
+        if entry.target_type == "greeting"
+    ]
+    who = "moderatore@example.org"
+    assert entries == [
+        (
+            "greeting.changed",
+            "Sveiciens no Tartu",
+            who,
+            {"review": "pending", "position": 0},
+            {"review": "approved", "position": 1},
+        ),
+        (
+            "greeting.changed",
+            "Greetings from Porto",
+            who,
+            {"review": "pending", "review_reason": None},
+            {"review": "rejected", "review_reason": "Skaņa par klusu."},
+        ),
+        (
+            "greeting.changed",
+            "Greetings from Porto",
+            who,
+            {"review": "rejected", "review_reason": "Skaņa par klusu.", "position": 0},
+            {"review": "approved", "review_reason": None, "position": 2},
+        ),
+        # The second move changes nothing (already first) and is not recorded.
+        (
+            "greeting.moved",
+            "Greetings from Porto",
+            who,
+            {"playlist": [first.id, second.id]},
+            {"playlist": [second.id, first.id]},
+        ),
+    ]

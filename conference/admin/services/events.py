@@ -105,9 +105,12 @@ def _check_event(values: dict, event: Event | None) -> None:
         raise Invalid(_("The end must be after the start."), code="bad_times", field="ends_at")
 
 
-def delete_event(event: Event, values: dict) -> str:
+def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
     """Delete ``event`` with everything in it (programme, people, contests, votes, the live
-    log, greetings and their video files); returns its slug. Commits.
+    log, its audit log, greetings and their video files); returns its slug. Commits.
+
+    The event's audit log goes with it, so the deletion itself is written to the server's log
+    (who, which event, how much went with it).
 
     Refuses (nothing deleted): a confirmation that is not the event's slug, a live event, a
     greeting upload receiving bytes at this moment.
@@ -136,8 +139,17 @@ def delete_event(event: Event, values: dict) -> str:
             code="upload_busy",
             field="slug",
         ) from None
+    event_id, updates = event.id, event.last_seq or 0
     db.session.delete(event)
     db.session.commit()
+    current_app.logger.warning(
+        "event deleted: slug=%s id=%s by=%s live_updates=%s greetings=%s",
+        slug,
+        event_id,
+        actor.user_id if actor.user_id is not None else actor.label,
+        updates,
+        len(greetings),
+    )
     # Every process drops its cached snapshot (the event is gone from the database).
     refresh_event(slug)
     return slug

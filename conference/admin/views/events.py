@@ -58,7 +58,10 @@ def delete_event_page(slug: str):
     event = event_by_slug(slug)
     form = DeleteEventForm()
     done = _("The event %(slug)s is deleted.", slug=slug)
-    if submit(form, lambda values: delete_event(event, values), done_message=done) is not None:
+    if (
+        submit(form, lambda values: delete_event(event, values, current_actor()), done_message=done)
+        is not None
+    ):
         return redirect(url_for("admin.index"))
     return form_page(
         form,
