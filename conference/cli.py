@@ -115,6 +115,76 @@ def user_add(email: str, role: str, password_stdin: bool, name: str | None, conf
 
 
 @main.group()
+def team() -> None:
+    """Who holds which role in an event (organiser, moderator, jury)."""
+
+
+def _team_change(config_path: str | None, change) -> None:
+    """Run ``change()`` (a :mod:`conference.users.team` call) in the app, failing in one line."""
+    import sqlalchemy as sa
+
+    from conference.errors import ServiceError
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            change()
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+
+
+@team.command("add")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", required=True, metavar="organiser|moderator|jury")
+@config_option
+def team_add(slug: str, email: str, role: str, config_path: str | None) -> None:
+    """Give the user EMAIL the ROLE in the event SLUG (replacing the role they held there)."""
+    from conference.audit.log import CLI
+    from conference.users.team import add_to_team
+
+    _team_change(config_path, lambda: add_to_team(slug, email, role, CLI))
+    click.echo(f"{email} is {role} of {slug}")
+
+
+@team.command("remove")
+@click.argument("slug")
+@click.argument("email")
+@config_option
+def team_remove(slug: str, email: str, config_path: str | None) -> None:
+    """Take away the role of the user EMAIL in the event SLUG (and sign them out)."""
+    from conference.audit.log import CLI
+    from conference.users.team import remove_from_team
+
+    _team_change(config_path, lambda: remove_from_team(slug, email, CLI))
+    click.echo(f"{email} has no role in {slug} any more")
+
+
+@team.command("list")
+@click.argument("slug")
+@config_option
+def team_list(slug: str, config_path: str | None) -> None:
+    """Print the team of the event SLUG: one ``ROLE EMAIL`` a line."""
+    from conference.events.services import find_event
+    from conference.users.team import team_of
+
+    lines = []
+
+    def read() -> None:
+        event = find_event(slug)
+        if event is None:
+            raise CommandFailed(f"there is no event {slug}")
+        lines.extend(f"{row.role}\t{row.user.email}" for row in team_of(event))
+
+    _team_change(config_path, read)
+    for line in lines:
+        click.echo(line)
+
+
+@main.group()
 def token() -> None:
     """API tokens."""
 

@@ -119,8 +119,11 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             response = jsonify(error_body(code, message))
             response.status_code = status
-            return response
-        return render_template("error.html", status=status, message=str(message)), status
+        else:
+            response = app.make_response(
+                (render_template("error.html", status=status, message=str(message)), status)
+            )
+        return response
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):

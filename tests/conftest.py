@@ -186,3 +186,11 @@ def conference(db_url, tmp_path):
         return result
 
     return run
+
+
+def join_team(email: str, role: str, slug: str = "daugavpils-2021"):
+    """Give the user ``email`` the ``role`` in the event ``slug``, through the team's one writer
+    (as ``conference team add`` does): moderators and jurors act on an event only then."""
+    from conference.users.team import add_to_team
+
+    return add_to_team(slug, email, role)

@@ -25,7 +25,7 @@ from conference.people.models import ORGANISATION_ROLES
 
 FORMAT_VERSION = 1
 MEDIA_KINDS = ("image", "video", "pdf", "link")
-DECIDERS = ("admin", "jury", "vote")
+DECIDERS = ("admin", "organiser", "moderator", "jury", "vote")
 R = c.REQUIRED
 
 

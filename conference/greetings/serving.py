@@ -3,7 +3,7 @@
 Ranges (206) for seeking, ETag and Last-Modified, the right Content-Type. Names are random
 and a file never changes, so files of approved greetings are cached for a year
 (``immutable``). Files of greetings not yet approved are served only to a signed-in
-moderator or with a signed ``?access=`` token (given to moderators and to the partner in
+moderator of its event or with a signed ``?access=`` token (given to moderators and to the partner in
 the greeting's ``video_url``), valid for :data:`PREVIEW_LIFETIME_S`. With
 ``[greetings] accel_redirect_prefix`` set, nginx sends the bytes (``X-Accel-Redirect``).
 """
@@ -53,17 +53,17 @@ def media_url(
     return url
 
 
-def _may_preview(name: str) -> bool:
+def _may_preview(name: str, greeting: Greeting) -> bool:
     token = request.args.get("access")
     if token:
         try:
             return _signer().loads(token, max_age=PREVIEW_LIFETIME_S) == name
         except BadSignature:
             return False
+    from conference.users.access import may_in
     from conference.users.auth import session_user
 
-    user = session_user()
-    return user is not None and user.may("moderator")
+    return may_in(session_user(), greeting.event, "moderator")
 
 
 @bp.get("/media/greetings/<name>")
@@ -78,7 +78,7 @@ def greeting_file(name: str):
             sa.or_(Greeting.video_file == relative, Greeting.poster_file == relative)
         )
     )
-    if greeting is None or not (greeting.is_public or _may_preview(name)):
+    if greeting is None or not (greeting.is_public or _may_preview(name, greeting)):
         abort(404)
     cache = PUBLIC_CACHE if greeting.is_public else PREVIEW_CACHE
     prefix = setting("accel_redirect_prefix")

@@ -135,7 +135,9 @@ def create(token: str):
 @bp.route("/<key>", methods=["POST"])
 @in_partner_language
 def overridden(token: str, key: str):
-    """``POST`` with ``X-HTTP-Method-Override``: answered as that method would be."""
+    """``POST`` with ``X-HTTP-Method-Override``: answered as that method would be (a link
+    that does not exist is 404 first, as for every other method of the upload)."""
+    find_invite(token)
     method = request.headers.get(METHOD_OVERRIDE, "").strip().upper()
     views = {"PATCH": append, "HEAD": status, "DELETE": terminate}
     if method not in views:

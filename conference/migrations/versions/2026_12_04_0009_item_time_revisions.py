@@ -1,7 +1,7 @@
 """agenda item time revisions: the calendar feed's SEQUENCE and LAST-MODIFIED per item
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-04 08:00:00.000000
 
 Existing items start at revision 0, last revised at the moment of the migration (a stable
@@ -18,7 +18,7 @@ import conference.db
 
 # revision identifiers, used by Alembic.
 revision: str = '0009'
-down_revision: Union[str, Sequence[str], None] = '0004'
+down_revision: Union[str, Sequence[str], None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
