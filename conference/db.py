@@ -57,6 +57,15 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, dict[str, str]: Translated}
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            # Text read back is repaired where invalid, never a 500 (conference.edge.stored).
+            from conference.edge.stored import guard_columns
+
+            guard_columns(table)
+
 
 class Database:
     """The engine and a session per thread (per greenlet under gevent), removed after each request.
@@ -110,6 +119,9 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            from conference.edge.stored import decode_sqlite_text
+
+            dbapi_connection.text_factory = decode_sqlite_text
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
