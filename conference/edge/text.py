@@ -73,6 +73,20 @@ def refusal(field: str, value: str) -> TextRefused:
     )
 
 
+def problem_sentence(value: str) -> str | None:
+    """What is wrong with ``value``, as a sentence without the field (lists that name it)."""
+    found = NOT_TEXT.search(value)
+    if found is None:
+        return None
+    point = f"U+{ord(found.group()):04X}"
+    if problem_in(value) == "surrogate":
+        return _("is not valid Unicode text: it has a lone surrogate (%(point)s)", point=point)
+    return _(
+        "contains a control character (%(point)s); only tab and line breaks are allowed",
+        point=point,
+    )
+
+
 def check_text(value: str, field: str, max_chars: int | None = None) -> str:
     """``value`` in NFC, or :class:`TextRefused` (invalid text, or longer than ``max_chars``)."""
     if NOT_TEXT.search(value):
