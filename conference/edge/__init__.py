@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     """Install the edge on ``app``; call before blueprints are registered (the URL converter)."""
     settings = app.config["SETTINGS"]["server"]
     app.request_class = bodies.EdgeRequest
-    app.config.setdefault("MAX_CONTENT_LENGTH", settings["max_body_bytes"])
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = settings["max_body_bytes"]
     app.url_map.converters["int"] = bodies.IdConverter
     app.before_request(bodies.check_fields)

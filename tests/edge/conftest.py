@@ -18,6 +18,7 @@ from tests.admin.browser import (  # noqa: F401  (fixtures)
     make_user,
 )
 from tests.events.reference_event import SLUG, build_reference_event
+from tests.live.conftest import start_server  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def event(app):
 
 
 @pytest.fixture
-def token(admin) -> dict:
+def token(admin) -> dict:  # noqa: F811  (the fixture above)
     """The admin's bearer token: every API role."""
     return {"Authorization": f"Bearer {create_token_for(admin.email)}"}
 
