@@ -90,8 +90,8 @@ def find_bad_text(connection: sa.Connection, metadata: sa.MetaData) -> Iterator[
             sa.type_coerce(column, column.type.impl).label(f"value_{number}")
             for number, column in enumerate(columns)
         ]
-        query = sa.select(*keys, *raw).order_by(*keys)
-        for row in connection.execution_options(yield_per=BATCH).execute(query):
+        query = sa.select(*keys, *raw).order_by(*keys).execution_options(yield_per=BATCH)
+        for row in connection.execute(query):
             for number, column in enumerate(columns):
                 value = row[len(keys) + number]
                 if value is not None and _needs_repair(value):

@@ -49,6 +49,11 @@ def _log_once(where: str, value, message: str) -> None:
     log.warning(message, where, ascii(value)[:200])
 
 
+def forget_logged() -> None:
+    """Log every bad value again when next seen (tests, or a process told of a repair)."""
+    _LOGGED.clear()
+
+
 class StoredText(sa.TypeDecorator):
     """A text or JSON column type whose values are repaired on the way in and out."""
 

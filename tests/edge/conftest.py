@@ -19,6 +19,7 @@ from tests.admin.browser import (  # noqa: F401  (fixtures)
 )
 from tests.events.reference_event import SLUG, build_reference_event
 from tests.live.conftest import start_server  # noqa: F401  (a fixture)
+from tests.security.conftest import site  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
