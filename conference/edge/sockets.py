@@ -2,8 +2,8 @@
 
 - Packets are parsed by :class:`SocketJSON` (the server's ``json``): UTF-8 out, and in, the
   same depth and number limits as HTTP bodies (:func:`conference.edge.bodies.load_json`). A
-  packet over a limit is not dropped silently: it arrives as the event :data:`REFUSED` with
-  the refusal's code, whose handler acknowledges it with the error.
+  packet over a limit, or not JSON at all, is not dropped silently: it arrives as the event
+  :data:`REFUSED` with the refusal's code, whose handler acknowledges it with the error.
 - Frames over ``[socketio] max_message_bytes`` (64 KiB) are refused by Engine.IO itself
   (``max_http_buffer_size``): the connection is closed, others are unaffected.
 - :func:`socket_event` wraps every handler of a client event: at most
@@ -48,6 +48,10 @@ class SocketJSON:
             return load_json(text, text_rule=False)
         except JSONRefused as refusal:
             return [REFUSED, {"code": refusal.code, **refusal.extra}]
+        except ValueError:
+            # Not JSON at all (also what python-socketio makes of a CONNECT packet whose
+            # auth is a bare number: its digits are read as an ack id, the rest as JSON).
+            return [REFUSED, {"code": "bad_json"}]
 
 
 class EventRate:
@@ -111,6 +115,8 @@ def on_refused(details=None, *rest):
     code = details.get("code") if isinstance(details, dict) else None
     if code == "json_too_deep":
         error = too_deep()
+    elif code == "bad_json":
+        error = JSONRefused(_("The message is not valid JSON."), code="bad_json")
     else:
         error = out_of_range(str(details.get("number", "")) if isinstance(details, dict) else "")
     return refusal_ack(error)

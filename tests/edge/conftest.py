@@ -3,8 +3,11 @@ and what the database holds (to show that a refusal stored nothing)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from conference.db import Base, db
 from conference.edge.text import NOT_TEXT
@@ -20,6 +23,12 @@ from tests.admin.browser import (  # noqa: F401  (fixtures)
 from tests.events.reference_event import SLUG, build_reference_event
 from tests.live.conftest import start_server  # noqa: F401  (a fixture)
 from tests.security.conftest import site  # noqa: F401  (a fixture)
+
+# Property tests: random on a laptop (new cases each run), derandomised under CI so that a CI
+# run is reproducible (the same examples from the same code); no example database either way.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 @pytest.fixture
