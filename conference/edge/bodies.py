@@ -165,6 +165,16 @@ def check_fields() -> None:
             check_text(value, name)
 
 
+def form_id(raw: str | None) -> int | None:
+    """A form field as an id (or a small whole number): ASCII digits, 0 … :data:`ID_MAX`;
+    None for anything else, so a 5,000-digit "number" never reaches ``int()`` or the database."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(ID_MAX)):
+        return None
+    value = int(raw)
+    return value if value <= ID_MAX else None
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` in URLs: a number larger than any id matches no route (404), never a 500."""
 

@@ -256,3 +256,59 @@ def test_json_text_arrives_in_nfc(app, client, event, token):
     assert response.status_code == 200, response.text
     state = client.get(f"/api/v1/events/{SLUG}/state").get_json()
     assert state["announcement"]["text"] == {"lv": "\u0100rija"}
+
+
+def test_tus_metadata_follows_the_text_rule(app, client, event):
+    import base64
+
+    import sqlalchemy as sa
+
+    from conference.db import db
+    from conference.greetings.invites import create_invite
+    from conference.greetings.models import Greeting
+
+    _, invite_token = create_invite(event, event.organisations[1])
+    url = f"/api/v1/invites/{invite_token}/uploads?lang=en"
+    before = database_rows()
+
+    def create(metadata: str):
+        return client.post(
+            url,
+            headers={"Tus-Resumable": "1.0.0", "Upload-Length": "100", "Upload-Metadata": metadata},
+        )
+
+    title = base64.b64encode(b"Sveiki\x00").decode()
+    refused(create(f"title {title}"), 422, "control_character")
+    refused(create(f"replaces {HUGE}"), 400, "bad_metadata")
+    long_length = client.post(url, headers={"Tus-Resumable": "1.0.0", "Upload-Length": "9" * 5000})
+    refused(long_length, 400, "bad_header")
+    assert database_rows() == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Greeting)) == 0
+    decomposed = base64.b64encode("A\u0304rija".encode()).decode()
+    assert create(f"title {decomposed}").status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Greeting.title)) == "\u0100rija"
+
+
+def test_ceremony_forms_take_no_huge_numbers(app, event, admin_client):
+    before = database_rows()
+    page = f"/moderate/{SLUG}/ceremony"
+    contest = event.contests[0]
+    for fields in (
+        {"type": "open_vote", "contest_id": "9" * 5000},
+        {"type": "open_vote", "contest_id": HUGE, "expected_seq": "9" * 30},
+    ):
+        response = post_form(
+            admin_client, page, fields, action=f"/moderate/{SLUG}/ceremony/commands"
+        )
+        assert response.status_code == 302
+    award = contest.awards[0]
+    response = post_form(
+        admin_client,
+        page,
+        {"entry_id": ["9" * 5000, HUGE]},
+        action=f"/moderate/{SLUG}/ceremony/awards/{award.id}",
+    )
+    assert response.status_code == 302
+    assert database_rows() == before
+    assert_event_is_up(app, admin_client)
