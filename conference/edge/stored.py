@@ -72,22 +72,18 @@ class StoredText(sa.TypeDecorator):
         return self.impl.python_type
 
     def process_bind_param(self, value, dialect):
-        if _has_bad_text(value):
-            _log_once(
-                self.where,
-                value,
-                "invalid text reached the database layer for %s (stored repaired): %s",
-            )
-            return repair_strings(value)
-        return value
+        return self._repaired(
+            value, "invalid text reached the database layer for %s (stored repaired): %s"
+        )
 
     def process_result_value(self, value, dialect):
+        return self._repaired(
+            value, "invalid text in %s, shown with U+FFFD (conference db check-text): %s"
+        )
+
+    def _repaired(self, value, message: str):
         if _has_bad_text(value):
-            _log_once(
-                self.where,
-                value,
-                "invalid text in %s, shown with U+FFFD (conference db check-text): %s",
-            )
+            _log_once(self.where, value, message)
             return repair_strings(value)
         return value
 
