@@ -312,3 +312,14 @@ def test_ceremony_forms_take_no_huge_numbers(app, event, admin_client):
     assert response.status_code == 302
     assert database_rows() == before
     assert_event_is_up(app, admin_client)
+
+
+def test_control_characters_in_paths_and_queries_are_refused(app, client, event):
+    for url in (
+        "/api/v1/events/daugavpils%00/state",
+        f"/events/{SLUG}?lang=%07",
+        f"/events/{SLUG}/agenda?next=%1b[31m",
+    ):
+        response = client.get(url, headers={"Accept": "application/json"})
+        refused(response, 422, "control_character")
+    assert_event_is_up(app, client)
