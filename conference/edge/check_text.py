@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from conference.edge.stored import StoredText
-from conference.edge.text import NOT_TEXT, needs_repair, repair_text
+from conference.edge.text import NOT_TEXT, needs_repair, repair_strings
 
 BATCH = 500
 
@@ -64,17 +64,6 @@ def preview(value, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def repaired(value):
-    """``value`` with :func:`conference.edge.text.repair_text` applied to every string."""
-    if isinstance(value, str):
-        return repair_text(value)
-    if isinstance(value, dict):
-        return {repaired(key): repaired(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [repaired(item) for item in value]
-    return value
-
-
 def _needs_repair(value) -> bool:
     return any(needs_repair(text) for text in _strings(value))
 
@@ -96,7 +85,9 @@ def find_bad_text(connection: sa.Connection, metadata: sa.MetaData) -> Iterator[
                 value = row[len(keys) + number]
                 if value is not None and _needs_repair(value):
                     key = {key.name: row[index] for index, key in enumerate(keys)}
-                    yield Finding(table.name, key, column.name, value, repaired(value))
+                    yield Finding(
+                        table.name, key, column.name, value, repair_strings(value, normalise=True)
+                    )
 
 
 def fix(connection: sa.Connection, metadata: sa.MetaData, finding: Finding) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -121,21 +120,6 @@ def needs_repair(value: str) -> bool:
     return bool(NOT_TEXT.search(value)) or not unicodedata.is_normalized("NFC", value)
 
 
-def strings_in(value, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every string in a JSON-like value (keys too), with its path (``text.lv``, ``ids[2]``)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            key_path = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str):
-                yield key_path, key
-            yield from strings_in(item, key_path)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from strings_in(item, f"{path}[{index}]")
-
-
 def clean_strings(value, path: str = ""):
     """A copy of a JSON-like value with every string checked (:func:`check_text`) and in NFC."""
     if isinstance(value, str):
@@ -153,12 +137,15 @@ def clean_strings(value, path: str = ""):
     return value
 
 
-def repair_strings(value):
-    """A JSON-like value with :func:`repair_text` applied to every string (no normalising)."""
+def repair_strings(value, normalise: bool = False):
+    """A JSON-like value with :func:`repair_text` applied to every string, keys too."""
     if isinstance(value, str):
-        return repair_text(value, normalise=False) if NOT_TEXT.search(value) else value
+        return repair_text(value, normalise) if normalise or NOT_TEXT.search(value) else value
     if isinstance(value, dict):
-        return {repair_strings(key): repair_strings(item) for key, item in value.items()}
+        return {
+            repair_strings(key, normalise): repair_strings(item, normalise)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [repair_strings(item) for item in value]
+        return [repair_strings(item, normalise) for item in value]
     return value
