@@ -31,8 +31,8 @@ from conference.live.snapshot import build_snapshot, reading_session
 from tests.edge.strategies import json_values, texts, translated
 from tests.live.sample_event import make_sample_event
 
-STEPS = {"sqlite": 30, "postgresql": 15}
-RUNS = {"sqlite": 25, "postgresql": 8}
+STEPS = {"sqlite": 40, "postgresql": 25}
+RUNS = {"sqlite": 50, "postgresql": 12}
 
 
 def make_event_with_awards() -> Event:

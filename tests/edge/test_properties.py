@@ -27,7 +27,7 @@ from tests.edge.strategies import (
 )
 from tests.events.reference_event import SLUG
 
-EXAMPLES = {"sqlite": 120, "postgresql": 40}
+EXAMPLES = {"sqlite": 300, "postgresql": 80}
 ARGUMENTS = (
     "item_id",
     "award_id",
