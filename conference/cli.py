@@ -62,7 +62,27 @@ config_option = click.option(
 )
 
 
-@click.group()
+class EdgeGroup(click.Group):
+    """The command group: every argument follows the text rule before anything runs.
+
+    Arguments that are not valid UTF-8 arrive as lone surrogates (Python decodes the command
+    line with ``surrogateescape``); they and control characters are refused with one line.
+    """
+
+    def parse_args(self, ctx, args):
+        from conference.edge.text import NOT_TEXT
+
+        for number, arg in enumerate(args, start=1):
+            found = NOT_TEXT.search(arg)
+            if found:
+                raise CommandFailed(
+                    f"argument {number} ({ascii(arg)[:60]}) is not valid text: "
+                    f"U+{ord(found.group()):04X} is not allowed"
+                )
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=EdgeGroup)
 def main() -> None:
     """A live companion for hybrid conferences."""
 
@@ -82,6 +102,43 @@ def db_upgrade(config_path: str | None) -> None:
 
     upgrade(app.config["DATABASE_URL"])
     click.echo("database is up to date")
+
+
+@db.command("check-text")
+@click.option("--fix", "repair", is_flag=True, help="Repair the rows (U+FFFD, NFC).")
+@config_option
+def db_check_text(repair: bool, config_path: str | None) -> None:
+    """List rows with invalid text (one line each); --fix repairs them.
+
+    Exits 1 when it found some and did not repair them.
+    """
+    import sqlalchemy as sa
+
+    from conference.db import Base
+    from conference.db import db as database
+    from conference.edge.check_text import find_bad_text, fix
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        import conference.models  # noqa: F401  (every table)
+
+        try:
+            with database.engine.begin() as connection:
+                findings = list(find_bad_text(connection, Base.metadata))
+                for finding in findings:
+                    if repair:
+                        fix(connection, Base.metadata, finding)
+                    click.echo(("fixed " if repair else "") + finding.line())
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+    if not findings:
+        click.echo("no invalid text found")
+    elif not repair:
+        raise CommandFailed(
+            f"{len(findings)} value(s) with invalid text; conference db check-text --fix "
+            "repairs them"
+        )
 
 
 @main.group()

@@ -26,9 +26,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "backlog": 4096,
         "gc_freeze": True,
         "gc_threshold": 50000,
+        "max_body_bytes": 1024 * 1024,
     },
     "database": {"url": "sqlite:///conference.db"},
-    "socketio": {"message_queue": "", "presence_interval": 1.0},
+    "socketio": {
+        "message_queue": "",
+        "presence_interval": 1.0,
+        "max_message_bytes": 64 * 1024,
+        "events_per_second": 10.0,
+        "events_burst": 30,
+    },
     "i18n": {
         "default_language": "lv",
         "languages": ["lv", "en", "et", "it", "es", "pt", "de"],

@@ -8,8 +8,7 @@
 - Every ``401`` carries ``WWW-Authenticate: Bearer`` (RFC 6750), with ``error="invalid_token"``
   when the request did send a bearer token.
 
-An id in a path (``<int:…>``) beyond what an INTEGER column holds matches no route: ``404``,
-never a database error.
+(Ids in paths beyond what an INTEGER column holds: :mod:`conference.edge.bodies`.)
 
 And one for addresses: :func:`absolute_url` is how every absolute URL the server hands out is
 made (tus ``Location``, the API's greeting files, the calendar feed link).
@@ -18,9 +17,6 @@ made (tus ``Location``, the API's greeting files, the calendar feed link).
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
-from werkzeug.routing import IntegerConverter
-
-from conference.db import INTEGER_RANGE
 
 CHALLENGE = 'Bearer realm="conference"'
 
@@ -64,16 +60,7 @@ def absolute_url(path: str) -> str:
     return request.host_url.rstrip("/") + path
 
 
-class RowIdConverter(IntegerConverter):
-    """``<int:…>`` limited to the INTEGER columns' range."""
-
-    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):
-        super().__init__(url_map, fixed_digits, min, INTEGER_RANGE[-1] if max is None else max)
-
-
 def init_app(app: Flask) -> None:
-    """Register the rules, before any blueprint (its routes take the ``int`` converter then).
-    Flask runs after-request hooks last-registered first, so the app factory registers this
-    one before the others and it sees every answer as it leaves."""
-    app.url_map.converters["int"] = RowIdConverter
+    """Register the rules. Flask runs after-request hooks last-registered first, so the app
+    factory registers this one before the others and it sees every answer as it leaves."""
     app.after_request(apply_http_rules)

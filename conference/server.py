@@ -126,11 +126,23 @@ def make_wsgi_server(app, host: str, port: int, backlog: int = 4096):
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 
+    from conference.edge.websocket import CappedWebSocket
+
+    max_message = app.config.get("SETTINGS", {}).get("socketio", {}).get("max_message_bytes")
+
     class Handler(WebSocketHandler):
         def __init__(self, sock, address, server, rfile=None):
             if rfile is None:
                 rfile = sock.makefile("rb", READ_BUFFER)
             super().__init__(sock, address, server, rfile)
+
+        def upgrade_connection(self):
+            answer = super().upgrade_connection()
+            if getattr(self, "websocket", None) is not None and max_message:
+                # Messages over the Socket.IO limit are refused as their frames arrive.
+                self.max_message_bytes = max_message
+                self.websocket.__class__ = CappedWebSocket
+            return answer
 
         def run_websocket(self):
             # The request head is parsed and the 101 answer sent; an attendee's WebSocket then

@@ -21,6 +21,7 @@ from conference.audit.log import Actor
 from conference.awards import ceremony, join_codes
 from conference.awards.models import Award, Contest
 from conference.db import db
+from conference.edge.bodies import form_id
 from conference.errors import Conflict, Invalid, ServiceError
 from conference.events.services import get_event_or_404
 from conference.i18n import translate
@@ -59,8 +60,7 @@ def _back(slug: str, anchor: str = ""):
 
 
 def _form_int(name: str):
-    raw = request.form.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return form_id(request.form.get(name))
 
 
 @bp.post("/<slug>/ceremony/commands")
@@ -98,7 +98,8 @@ def set_winners(slug: str, award_id: int):
     try:
         if award is None or award.contest.event_id != event.id:
             raise ServiceError(_("Nothing was found at this address."), status=404)
-        entry_ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit()]
+        entry_ids = [form_id(v) for v in request.form.getlist("entry_id")]
+        entry_ids = [entry_id for entry_id in entry_ids if entry_id is not None]
         user = session_user()
         decided_by = "admin" if user.is_admin else held_role(user, event)
         ceremony.decide_award(award, entry_ids, decided_by=decided_by, actor=Actor.of(user))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from conference.audit.log import Actor
 from conference.awards import jury
+from conference.edge.bodies import form_id
 from conference.errors import ServiceError
 from conference.events.services import get_event_or_404
 from conference.users.access import event_role_required
@@ -36,7 +37,8 @@ def score(slug: str, contest_id: int, entry_id: int):
         if contest.event_id != event.id:
             raise ServiceError(_("There is no such contest."), status=404)
         raw = request.form.get("score", "")
-        value = int(raw) if raw.strip().isdigit() else raw
+        value = form_id(raw)
+        value = raw if value is None else value
         jury.set_score(session_user(), contest, entry_id, value, request.form.get("comment"))
         flash(_("Score saved."), "success")
     except ServiceError as exc:

@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.http import http_date
 
+from conference.edge.bodies import ID_MAX
+from conference.edge.text import check_text
 from conference.errors import ServiceError, error_body
 from conference.extensions import csrf
 from conference.greetings import receiving, uploads
@@ -43,6 +45,13 @@ csrf.exempt(bp)
 class BadTusRequest(ServiceError):
     status = 400
     code = "bad_tus_request"
+
+
+@bp.before_request
+def own_size_limits():
+    """Uploads stream to disk under the tus limits (``Upload-Length``, the invite's quota),
+    not the 1 MiB of other request bodies."""
+    request.max_content_length = None
 
 
 @bp.before_request
@@ -219,7 +228,7 @@ def parse_metadata(header: str) -> dict[str, str]:
                 value = base64.b64decode(parts[1], validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise _bad_metadata() from None
-        metadata[parts[0]] = value
+        metadata[parts[0]] = check_text(value, f"Upload-Metadata {parts[0]}")
     return metadata
 
 
@@ -245,7 +254,10 @@ def safe_filename(name: str | None) -> str | None:
 def _replaces(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not (value.isascii() and value.isdigit()):
+    if (
+        not (value.isascii() and value.isdigit() and len(value) <= 12)
+        or not 0 < int(value) <= ID_MAX
+    ):
         raise _bad_metadata()
     return int(value)
 
@@ -262,7 +274,7 @@ def _require_offset_content_type() -> None:
 
 def _non_negative_int(header: str) -> int:
     raw = request.headers.get(header, "")
-    if not (raw.isascii() and raw.isdigit()):
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
         raise BadTusRequest(
             # TRANSLATORS: [partner]
             _("The header %(header)s must be a whole number of bytes.", header=header),

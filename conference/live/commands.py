@@ -13,11 +13,11 @@ rolls everything back: nothing is ever half-applied.
 Adding commands from another package (greetings, awards) — register a handler::
 
     from conference.live.commands import command
-    from conference.live.schemas import integer_argument
+    from conference.live.schemas import id_argument
 
     @command("reveal_award")
     def reveal_award(ctx):
-        award_id = integer_argument(ctx.args, "award_id")
+        award_id = id_argument(ctx.args, "award_id")
         award = ctx.session.get(Award, award_id)
         if award is None or award.revealed_at is not None:
             ctx.refuse(_("…"), code="award_revealed")     # 422, nothing applied

@@ -189,6 +189,8 @@ SOCKET_MATRIX = {
     "resync": PUBLIC,
     "clock": PUBLIC,
     "disconnect": PUBLIC,
+    # The stand-in for a packet over the edge's limits: it only answers with the refusal.
+    "edge.refused": PUBLIC,
 }
 
 # Requests that delete or sign out go last, children before their parents.
