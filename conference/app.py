@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
-import json
 import os
 import secrets
 from datetime import timedelta
@@ -13,10 +12,12 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
-from conference import attendees, i18n, security
+from conference import attendees, edge, http_rules, i18n, security
 from conference.config import load_config
+from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
+from conference.live import acknowledged
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,6 +34,8 @@ DOMAINS = (
     "conference.audience",
     "conference.admin",
     "conference.audit",
+    "conference.ops",
+    "conference.api",
 )
 
 
@@ -106,23 +109,6 @@ def register_static_versions(app: Flask) -> None:
         return response
 
 
-class SocketJSON:
-    """The JSON of Socket.IO packets: UTF-8 text, as the JSON API answers.
-
-    Python's default escapes every non-ASCII letter (ā is six bytes, ``\\u0101``, instead of
-    two); an update with a Latvian announcement was 363 bytes on the wire where Node's
-    socket.io sends 319.
-    """
-
-    @staticmethod
-    def dumps(obj, **kwargs):
-        return json.dumps(obj, ensure_ascii=False, **kwargs)
-
-    @staticmethod
-    def loads(text, **kwargs):
-        return json.loads(text, **kwargs)
-
-
 def create_app(test_config: dict | None = None, config_path: str | None = None, async_mode=None):
     """Build the app. ``test_config`` overrides settings; ``async_mode`` is for Socket.IO."""
     settings = load_config(config_path)
@@ -150,6 +136,10 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         SESSION_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         RATELIMIT_STORAGE_URI=settings["security"]["ratelimit_storage"],
+        # A Redis that holds the limits and goes away must not turn sign-ins and votes into
+        # 500s: limits are counted in memory, per process, until it is back.
+        RATELIMIT_SWALLOW_ERRORS=True,
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
         PUBLIC_URL=settings["server"]["public_url"],
         PROXY_FIX=settings["server"]["proxy_fix"],
@@ -172,13 +162,16 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     queue_channel = (
         "flask-socketio-" + hashlib.sha256(app.config["DATABASE_URL"].encode()).hexdigest()[:16]
     )
+    queue_url = settings["socketio"]["message_queue"] or None
     socketio.init_app(
         app,
-        message_queue=settings["socketio"]["message_queue"] or None,
-        channel=queue_channel,
+        message_queue=queue_url,
+        client_manager=acknowledged.client_manager(queue_url, queue_channel),
         async_mode=async_mode,
         json=SocketJSON,
+        max_http_buffer_size=settings["socketio"]["max_message_bytes"],
     )
+    http_rules.init_app(app)
     app.before_request(attendees.load_attendee)
     app.after_request(attendees.give_attendee_cookie)
     app.after_request(i18n.remember_language)
@@ -187,6 +180,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
     register_static_gzip(app)
     register_error_handlers(app)
     security.init_app(app)
+    edge.init_app(app)
 
     for name in DOMAINS:
         try:

@@ -12,6 +12,8 @@ from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 ATTENDEE_COOKIE = "attendee"
+# Files, and the answers to machines (load balancers, Prometheus), get no identity.
+NO_COOKIE_PATHS = ("/static/", "/health", "/metrics")
 
 
 def _serializer() -> URLSafeSerializer:
@@ -38,7 +40,7 @@ def load_attendee() -> None:
 
 def give_attendee_cookie(response):
     """After a page or API request of a new browser: set the signed attendee cookie."""
-    if getattr(g, "new_attendee", False) and not request.path.startswith("/static/"):
+    if getattr(g, "new_attendee", False) and not request.path.startswith(NO_COOKIE_PATHS):
         response.set_cookie(
             ATTENDEE_COOKIE,
             _serializer().dumps(g.attendee_id),

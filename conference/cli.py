@@ -62,7 +62,27 @@ config_option = click.option(
 )
 
 
-@click.group()
+class EdgeGroup(click.Group):
+    """The command group: every argument follows the text rule before anything runs.
+
+    Arguments that are not valid UTF-8 arrive as lone surrogates (Python decodes the command
+    line with ``surrogateescape``); they and control characters are refused with one line.
+    """
+
+    def parse_args(self, ctx, args):
+        from conference.edge.text import NOT_TEXT
+
+        for number, arg in enumerate(args, start=1):
+            found = NOT_TEXT.search(arg)
+            if found:
+                raise CommandFailed(
+                    f"argument {number} ({ascii(arg)[:60]}) is not valid text: "
+                    f"U+{ord(found.group()):04X} is not allowed"
+                )
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=EdgeGroup)
 def main() -> None:
     """A live companion for hybrid conferences."""
 
@@ -82,6 +102,43 @@ def db_upgrade(config_path: str | None) -> None:
 
     upgrade(app.config["DATABASE_URL"])
     click.echo("database is up to date")
+
+
+@db.command("check-text")
+@click.option("--fix", "repair", is_flag=True, help="Repair the rows (U+FFFD, NFC).")
+@config_option
+def db_check_text(repair: bool, config_path: str | None) -> None:
+    """List rows with invalid text (one line each); --fix repairs them.
+
+    Exits 1 when it found some and did not repair them.
+    """
+    import sqlalchemy as sa
+
+    from conference.db import Base
+    from conference.db import db as database
+    from conference.edge.check_text import find_bad_text, fix
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        import conference.models  # noqa: F401  (every table)
+
+        try:
+            with database.engine.begin() as connection:
+                findings = list(find_bad_text(connection, Base.metadata))
+                for finding in findings:
+                    if repair:
+                        fix(connection, Base.metadata, finding)
+                    click.echo(("fixed " if repair else "") + finding.line())
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+    if not findings:
+        click.echo("no invalid text found")
+    elif not repair:
+        raise CommandFailed(
+            f"{len(findings)} value(s) with invalid text; conference db check-text --fix "
+            "repairs them"
+        )
 
 
 @main.group()
@@ -112,6 +169,76 @@ def user_add(email: str, role: str, password_stdin: bool, name: str | None, conf
         except ServiceError as exc:
             raise CommandFailed(str(exc.message)) from None
     click.echo(f"user {email} added as {role}")
+
+
+@main.group()
+def team() -> None:
+    """Who holds which role in an event (organiser, moderator, jury)."""
+
+
+def _team_change(config_path: str | None, change) -> None:
+    """Run ``change()`` (a :mod:`conference.users.team` call) in the app, failing in one line."""
+    import sqlalchemy as sa
+
+    from conference.errors import ServiceError
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            change()
+        except ServiceError as exc:
+            raise CommandFailed(str(exc.message)) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+
+
+@team.command("add")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", required=True, metavar="organiser|moderator|jury")
+@config_option
+def team_add(slug: str, email: str, role: str, config_path: str | None) -> None:
+    """Give the user EMAIL the ROLE in the event SLUG (replacing the role they held there)."""
+    from conference.audit.log import CLI
+    from conference.users.team import add_to_team
+
+    _team_change(config_path, lambda: add_to_team(slug, email, role, CLI))
+    click.echo(f"{email} is {role} of {slug}")
+
+
+@team.command("remove")
+@click.argument("slug")
+@click.argument("email")
+@config_option
+def team_remove(slug: str, email: str, config_path: str | None) -> None:
+    """Take away the role of the user EMAIL in the event SLUG (and sign them out)."""
+    from conference.audit.log import CLI
+    from conference.users.team import remove_from_team
+
+    _team_change(config_path, lambda: remove_from_team(slug, email, CLI))
+    click.echo(f"{email} has no role in {slug} any more")
+
+
+@team.command("list")
+@click.argument("slug")
+@config_option
+def team_list(slug: str, config_path: str | None) -> None:
+    """Print the team of the event SLUG: one ``ROLE EMAIL`` a line."""
+    from conference.events.services import find_event
+    from conference.users.team import team_of
+
+    lines = []
+
+    def read() -> None:
+        event = find_event(slug)
+        if event is None:
+            raise CommandFailed(f"there is no event {slug}")
+        lines.extend(f"{row.role}\t{row.user.email}" for row in team_of(event))
+
+    _team_change(config_path, read)
+    for line in lines:
+        click.echo(line)
 
 
 @main.group()
@@ -276,6 +403,70 @@ def invite_create(slug: str, organisation: str, days, language, config_path) -> 
         click.echo(invite_url(secret))
 
 
+@main.command("backup")
+@click.option("-o", "--output", required=True, help="The archive to write (a tar file).")
+@config_option
+def backup_command(output: str, config_path: str | None) -> None:
+    """Write one archive of the database, the greeting media and the secret key (while serving)."""
+    import tarfile
+    from pathlib import Path
+
+    from conference.ops.backup import BackupError, take_backup
+
+    app = _app(config_path)
+    _check_database(app)
+    try:
+        manifest = take_backup(
+            app.config["DATABASE_URL"],
+            Path(app.config["MEDIA_DIR"]),
+            app.config["SECRET_KEY"],
+            Path(output),
+        )
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
+    database = manifest["database"]
+    media = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    click.echo(
+        f"backup written to {output}: {database['dialect']} database (schema "
+        f"{database['schema_revision'] or 'unknown'}, {database['counts'].get('events', 0)} "
+        f"events), {media} media files, the secret key"
+    )
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@config_option
+def restore_command(file: str, config_path: str | None) -> None:
+    """Fill the configured (empty) database and media folder from the archive FILE."""
+    import tarfile
+    from pathlib import Path
+
+    from conference.ops.backup import BackupError
+    from conference.ops.restore import restore_backup
+
+    if not Path(file).is_file():
+        raise CommandFailed(f"there is no file {file}")
+    app = _app(config_path)
+    _check_database(app)
+    try:
+        restored = restore_backup(
+            Path(file),
+            app.config["DATABASE_URL"],
+            Path(app.config["MEDIA_DIR"]),
+            Path(app.instance_path),
+            app.config["SETTINGS"]["server"]["secret_key"],
+        )
+    except (BackupError, OSError, tarfile.TarError) as exc:
+        raise CommandFailed(" ".join(str(exc).split())) from None
+    migrated = f", migrated to {restored.migrated_to}" if restored.migrated_to else ""
+    click.echo(
+        f"restored {file}: {restored.counts.get('events', 0)} events, "
+        f"{restored.media_files} media files, schema {restored.revision or 'unknown'}{migrated}"
+    )
+    if restored.key_warning:
+        click.echo(f"conference: warning: {restored.key_warning}", err=True)
+
+
 @main.command()
 @click.option(
     "--workers", default=1, type=click.IntRange(1, 16), help="Parallel tasks (default 1)."
@@ -283,12 +474,11 @@ def invite_create(slug: str, organisation: str, days, language, config_path) -> 
 @config_option
 def worker(workers: int, config_path: str | None) -> None:
     """Run the task queue (video processing, upload cleanup) in the foreground."""
-    import logging
-
     from conference.greetings.worker import run_worker
+    from conference.ops.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = _app(config_path)
+    configure_logging(app.config["SETTINGS"]["logging"])
     _check_database(app)
     run_worker(app, workers=workers)
 

@@ -26,9 +26,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "backlog": 4096,
         "gc_freeze": True,
         "gc_threshold": 50000,
+        "max_body_bytes": 1024 * 1024,
     },
     "database": {"url": "sqlite:///conference.db"},
-    "socketio": {"message_queue": "", "presence_interval": 1.0},
+    "socketio": {
+        "message_queue": "",
+        "presence_interval": 1.0,
+        "max_message_bytes": 64 * 1024,
+        "events_per_second": 10.0,
+        "events_burst": 30,
+    },
     "i18n": {
         "default_language": "lv",
         "languages": ["lv", "en", "et", "it", "es", "pt", "de"],
@@ -53,6 +60,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "tasks": {"backend": "sqlite", "in_process_worker": True},
     "ceremony": {"reveal_pause_s": 3.0},
+    "health": {"timeout_seconds": 2.0, "cache_seconds": 1.0},
+    "metrics": {"allow": ["127.0.0.0/8", "::1"], "token": ""},
+    "logging": {"format": "text", "level": "info"},
+    "backup": {"every_minutes": 0, "keep": 12, "dir": "backups"},
 }
 
 ENV_PREFIX = "CONFERENCE_"

@@ -57,6 +57,15 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, dict[str, str]: Translated}
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            # Text read back is repaired where invalid, never a 500 (conference.edge.stored).
+            from conference.edge.stored import guard_columns
+
+            guard_columns(table)
+
 
 class Database:
     """The engine and a session per thread (per greenlet under gevent), removed after each request.
@@ -102,14 +111,23 @@ class Database:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrency."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrency.
+
+    ``hide_parameters``: a database error (logged with its traceback) names the statement but
+    not its values, which may be a participant's name, an e-mail address or a token's hash.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            from conference.edge.stored import decode_sqlite_text
+
+            dbapi_connection.text_factory = decode_sqlite_text
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -130,7 +148,9 @@ def make_engine(url: str) -> sa.Engine:
                 connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 db = Database()

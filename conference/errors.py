@@ -119,8 +119,11 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             response = jsonify(error_body(code, message))
             response.status_code = status
-            return response
-        return render_template("error.html", status=status, message=str(message)), status
+        else:
+            response = app.make_response(
+                (render_template("error.html", status=status, message=str(message)), status)
+            )
+        return response
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
@@ -140,5 +143,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, never the path: paths carry invite tokens and upload keys.
+        route = request.url_rule.rule if request.url_rule is not None else "-"
+        log.exception("unhandled error on %s %s", request.method, route)
         return respond(500, "internal_error", http_message(500))

@@ -25,7 +25,7 @@ from conference.events.models import AgendaItem, Event, Project
 from conference.greetings.models import Greeting, Invite
 from conference.live.models import CommandRecord, LiveUpdate
 from conference.people.models import Organisation, Person
-from conference.users.models import ApiToken, User, UserSession
+from conference.users.models import ApiToken, EventRole, User, UserSession
 
 __all__ = [
     "AudienceSettings",
@@ -46,6 +46,7 @@ __all__ = [
     "Entry",
     "EntryAuthor",
     "Event",
+    "EventRole",
     "Greeting",
     "Invite",
     "JoinCode",

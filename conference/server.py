@@ -54,10 +54,9 @@ def prepare_demo(app) -> None:
 def run_server(app, host: str, port: int, demo: bool = False) -> None:
     """Serve ``app`` on host:port until interrupted."""
     from conference.extensions import socketio
+    from conference.ops.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # gevent-websocket logs every request at INFO; at thousands of attendees that is the log.
-    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
+    configure_logging(app.config["SETTINGS"]["logging"])
     limit = raise_file_limit()
     server = build_server(app, host, port, demo=demo)
     click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")
@@ -127,11 +126,23 @@ def make_wsgi_server(app, host: str, port: int, backlog: int = 4096):
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 
+    from conference.edge.websocket import CappedWebSocket
+
+    max_message = app.config.get("SETTINGS", {}).get("socketio", {}).get("max_message_bytes")
+
     class Handler(WebSocketHandler):
         def __init__(self, sock, address, server, rfile=None):
             if rfile is None:
                 rfile = sock.makefile("rb", READ_BUFFER)
             super().__init__(sock, address, server, rfile)
+
+        def upgrade_connection(self):
+            answer = super().upgrade_connection()
+            if getattr(self, "websocket", None) is not None and max_message:
+                # Messages over the Socket.IO limit are refused as their frames arrive.
+                self.max_message_bytes = max_message
+                self.websocket.__class__ = CappedWebSocket
+            return answer
 
         def run_websocket(self):
             # The request head is parsed and the 101 answer sent; an attendee's WebSocket then

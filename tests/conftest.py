@@ -68,6 +68,11 @@ def db_url(request, tmp_path):
         return
     url = request.getfixturevalue("postgres_url")
     yield url
+    empty_postgres(url)
+
+
+def empty_postgres(url: str) -> None:
+    """Every table of the session's PostgreSQL database emptied, its ids counting from 1."""
     engine = make_engine(url)
     with engine.begin() as connection:
         names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
@@ -103,12 +108,18 @@ def _forget_request_globals():
 
 @pytest.fixture
 def app(app_config):
+    from tests.api.contract import ContractCheck
+
     application = create_app(test_config=app_config, async_mode="threading")
     application.before_request(_forget_request_globals)
+    # Every /api/v1 answer of every test is held to conference/api/openapi.json.
+    contract = application.wsgi_app = ContractCheck(application.wsgi_app)
     with application.app_context():
         yield application
         db.session.remove()
     db.engine.dispose()
+    if contract.violations:
+        pytest.fail("answers that break the API description:\n" + "\n".join(contract.violations))
 
 
 @pytest.fixture
@@ -175,3 +186,11 @@ def conference(db_url, tmp_path):
         return result
 
     return run
+
+
+def join_team(email: str, role: str, slug: str = "daugavpils-2021"):
+    """Give the user ``email`` the ``role`` in the event ``slug``, through the team's one writer
+    (as ``conference team add`` does): moderators and jurors act on an event only then."""
+    from conference.users.team import add_to_team
+
+    return add_to_team(slug, email, role)

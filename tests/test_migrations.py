@@ -63,3 +63,50 @@ def test_db_upgrade_command_on_an_unreachable_database_says_so_in_one_line(tmp_p
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "cannot reach the database" in result.stderr
+
+
+def test_upgrading_to_event_roles_keeps_existing_moderators_and_jurors_at_work(empty_database):
+    """Migration 0005: the moderators and jurors of before (global roles) get that role in every
+    existing event; admins need none."""
+    upgrade(empty_database, "0004")
+    engine = make_engine(empty_database)
+    with engine.begin() as connection:
+        for slug in ("daugavpils-2021", "cita-konference"):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO events (slug, title, description, venue, organiser_note, "
+                    "funding_note, timezone, starts_at, ends_at, languages, default_language, "
+                    "status, last_seq) VALUES (:slug, '{}', '{}', '{}', '{}', '{}', 'Europe/Riga', "
+                    "'2021-06-15 08:00:00', '2021-06-15 11:00:00', '[\"lv\"]', 'lv', "
+                    "'scheduled', 0)"
+                ),
+                {"slug": slug},
+            )
+        for email, role in (
+            ("a@example.org", "admin"),
+            ("m@example.org", "moderator"),
+            ("ž@example.org", "jury"),
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (email, role, password_hash, active, created_at) "
+                    "VALUES (:email, :role, 'x', true, '2026-12-01 10:00:00')"
+                ),
+                {"email": email, "role": role},
+            )
+    upgrade(empty_database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT users.email, events.slug, event_roles.role FROM event_roles "
+                "JOIN users ON users.id = event_roles.user_id "
+                "JOIN events ON events.id = event_roles.event_id ORDER BY 1, 2"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("m@example.org", "cita-konference", "moderator"),
+        ("m@example.org", "daugavpils-2021", "moderator"),
+        ("ž@example.org", "cita-konference", "jury"),
+        ("ž@example.org", "daugavpils-2021", "jury"),
+    ]

@@ -1,8 +1,9 @@
 """The admin in the browser: events and everything in them, users, TOML import and export.
 
 Hand-written WTForms forms rather than Flask-Admin; ``docs/architecture.md`` ("Admin and forms")
-says why. Every page is for admins only: signed-out visitors are sent to the sign-in page,
-other roles get 403.
+says why. An event's pages are for its organisers and the admins, the rest for admins
+(:mod:`conference.admin.blueprint`): signed-out visitors are sent to the sign-in page, anyone
+else gets 403.
 """
 
 

@@ -43,7 +43,12 @@ VOTE_MODE_NAMES = {
     "open": _l("Anyone following the event may vote"),
     "join_code": _l("Only holders of a join code may vote"),
 }
-ROLE_NAMES = {"admin": _l("Admin"), "moderator": _l("Moderator"), "jury": _l("Juror")}
+ROLE_NAMES = {
+    "admin": _l("Admin"),
+    "organiser": _l("Organiser"),
+    "moderator": _l("Moderator"),
+    "jury": _l("Juror"),
+}
 
 
 def event_time(event, moment: datetime | None, pattern: str | None = None) -> str:

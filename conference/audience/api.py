@@ -10,7 +10,8 @@ from conference.errors import Invalid
 from conference.events.services import get_event_or_404
 from conference.extensions import csrf, limiter
 from conference.ratelimit import attendee_key, client_address
-from conference.users.auth import api_user, require_api_role
+from conference.users.access import may_in, require_api_event_role
+from conference.users.auth import api_user
 
 bp = Blueprint("audience_api", __name__, url_prefix="/api/v1")
 # Attendees have no session; moderators' writes go through /commands.
@@ -23,9 +24,9 @@ UPVOTE_LIMIT_ATTENDEE = "120 per minute"
 UPVOTE_LIMIT_ADDRESS = "6000 per minute"
 
 
-def _is_moderator() -> bool:
-    user = api_user()
-    return user is not None and user.may("moderator")
+def _is_moderator(event) -> bool:
+    """A moderator (or organiser, or admin) of this event: they see every question."""
+    return may_in(api_user(), event, "moderator")
 
 
 def _body() -> dict:
@@ -41,7 +42,7 @@ def list_questions(slug: str):
     event = get_event_or_404(slug)
     from conference.db import db
 
-    statuses = None if _is_moderator() else questions.ATTENDEE_VISIBLE
+    statuses = None if _is_moderator(event) else questions.ATTENDEE_VISIBLE
     return jsonify(questions.event_questions(db.session, event, statuses))
 
 
@@ -87,8 +88,7 @@ def poll_results(slug: str, poll_id: int):
     from conference.db import db
     from conference.errors import NotFound
 
-    require_api_role("moderator")
-    event = get_event_or_404(slug)
+    _user, event = require_api_event_role(slug, "moderator")
     poll = db.session.get(Poll, poll_id)
     if poll is None or poll.event_id != event.id:
         raise NotFound(_("There is no such poll."), code="unknown_poll")
@@ -104,8 +104,7 @@ def questions_csv(slug: str):
 
     from conference.db import db
 
-    require_api_role("moderator")
-    event = get_event_or_404(slug)
+    _user, event = require_api_event_role(slug, "moderator")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "asked_at", "name", "text", "status", "upvotes", "highlighted"])
@@ -146,8 +145,7 @@ def polls_csv(slug: str):
     from conference.db import db
     from conference.events.models import pick
 
-    require_api_role("moderator")
-    event = get_event_or_404(slug)
+    _user, event = require_api_event_role(slug, "moderator")
     language = event.default_language
     out = io.StringIO()
     writer = csv.writer(out)

@@ -32,7 +32,7 @@ from conference.db import db, utcnow
 from conference.errors import Invalid, NotFound
 from conference.events.models import Event
 from conference.live.commands import CommandContext, command
-from conference.live.schemas import integer_argument, is_integer
+from conference.live.schemas import id_argument, is_integer
 from conference.live.snapshot import applies, snapshot_part
 
 
@@ -187,7 +187,7 @@ def set_poll(session: Session, event: Event, poll: Poll | None, data: dict) -> P
 
 
 def _poll_argument(ctx: CommandContext) -> Poll:
-    poll_id = integer_argument(ctx.args, "poll_id")
+    poll_id = id_argument(ctx.args, "poll_id")
     poll = ctx.session.get(Poll, poll_id)
     if poll is None or poll.event_id != ctx.event.id:
         ctx.refuse(_("This event has no poll %(id)s.", id=poll_id), code="unknown_poll")

@@ -39,7 +39,7 @@ from conference.errors import Forbidden, Invalid, NotFound
 from conference.events.models import Event
 from conference.live.change import live_change
 from conference.live.commands import CommandContext, command
-from conference.live.schemas import integer_argument
+from conference.live.schemas import id_argument
 from conference.live.snapshot import applies, snapshot_part
 
 ATTENDEE_VISIBLE = ("visible", "answered")
@@ -236,7 +236,7 @@ def set_upvote(event: Event, question_id: int, attendee_id: str, upvoted: bool) 
 
 
 def _question_argument(ctx: CommandContext) -> Question:
-    question_id = integer_argument(ctx.args, "question_id")
+    question_id = id_argument(ctx.args, "question_id")
     question = ctx.session.get(Question, question_id)
     if question is None or question.event_id != ctx.event.id:
         ctx.refuse(_("This event has no question %(id)s.", id=question_id), code="unknown_question")

@@ -11,7 +11,7 @@ from conference.errors import Invalid, NotFound
 from conference.events.services import get_event_or_404
 from conference.extensions import csrf, limiter
 from conference.ratelimit import attendee_key, client_address
-from conference.users.auth import require_api_role
+from conference.users.access import require_api_event_role
 
 bp = Blueprint("awards_api", __name__, url_prefix="/api/v1")
 
@@ -47,9 +47,8 @@ def vote(slug: str):
 
 @bp.get("/events/<slug>/contests/<int:contest_id>/tally")
 def contest_tally(slug: str, contest_id: int):
-    """Moderators: votes per entry, live. Never for attendees before the reveal."""
-    require_api_role("moderator")
-    event = get_event_or_404(slug)
+    """The event's moderators: votes per entry, live. Never for attendees before the reveal."""
+    _user, event = require_api_event_role(slug, "moderator")
     contest = get_contest(contest_id)
     if contest.event_id != event.id:
         raise NotFound(_("There is no such contest."), code="unknown_contest")

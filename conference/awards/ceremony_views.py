@@ -1,4 +1,5 @@
-"""The moderator's ceremony page and the personal join codes (moderators and admins only).
+"""The moderator's ceremony page and the personal join codes (the event's moderators and
+organisers, and admins).
 
 ``/moderate/<slug>/ceremony`` shows the ceremony in order with what is still hidden (to the
 moderator only), "Reveal next", opening and closing the vote with its live tally, the tie
@@ -20,18 +21,20 @@ from conference.audit.log import Actor
 from conference.awards import ceremony, join_codes
 from conference.awards.models import Award, Contest
 from conference.db import db
+from conference.edge.bodies import form_id
 from conference.errors import Conflict, Invalid, ServiceError
 from conference.events.services import get_event_or_404
 from conference.i18n import translate
 from conference.live.commands import run_command
-from conference.users.auth import role_required, session_user
+from conference.users.access import event_role_required, held_role
+from conference.users.auth import session_user
 
 bp = Blueprint("ceremony", __name__, url_prefix="/moderate")
 CEREMONY_COMMANDS = ("open_vote", "close_vote", "reveal_award")
 
 
 @bp.get("/<slug>/ceremony")
-@role_required("moderator")
+@event_role_required("moderator")
 def page(slug: str):
     """The ceremony in order, the votes with their tallies, and what is left to decide."""
     event = get_event_or_404(slug)
@@ -57,12 +60,11 @@ def _back(slug: str, anchor: str = ""):
 
 
 def _form_int(name: str):
-    raw = request.form.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return form_id(request.form.get(name))
 
 
 @bp.post("/<slug>/ceremony/commands")
-@role_required("moderator")
+@event_role_required("moderator")
 def send_command(slug: str):
     """Run ``open_vote``, ``close_vote`` or ``reveal_award`` from the page's buttons."""
     get_event_or_404(slug)
@@ -88,7 +90,7 @@ def send_command(slug: str):
 
 
 @bp.post("/<slug>/ceremony/awards/<int:award_id>")
-@role_required("moderator")
+@event_role_required("moderator")
 def set_winners(slug: str, award_id: int):
     """Set the director's pick, the mentions, or the audience award after a tie."""
     event = get_event_or_404(slug)
@@ -96,9 +98,11 @@ def set_winners(slug: str, award_id: int):
     try:
         if award is None or award.contest.event_id != event.id:
             raise ServiceError(_("Nothing was found at this address."), status=404)
-        entry_ids = [int(v) for v in request.form.getlist("entry_id") if v.isdigit()]
+        entry_ids = [form_id(v) for v in request.form.getlist("entry_id")]
+        entry_ids = [entry_id for entry_id in entry_ids if entry_id is not None]
         user = session_user()
-        ceremony.decide_award(award, entry_ids, decided_by=user.role, actor=Actor.of(user))
+        decided_by = "admin" if user.is_admin else held_role(user, event)
+        ceremony.decide_award(award, entry_ids, decided_by=decided_by, actor=Actor.of(user))
         flash(_("Saved: %(award)s.", award=translate(award.title)), "success")
     except ServiceError as refusal:
         db.session.rollback()
@@ -107,7 +111,7 @@ def set_winners(slug: str, award_id: int):
 
 
 @bp.post("/<slug>/ceremony/contests/<int:contest_id>/vote-mode")
-@role_required("moderator")
+@event_role_required("moderator")
 def set_vote_mode(slug: str, contest_id: int):
     """Everyone may vote, or only holders of a personal join code (before the vote opens)."""
     event = get_event_or_404(slug)
@@ -123,7 +127,7 @@ def set_vote_mode(slug: str, contest_id: int):
 
 
 @bp.get("/<slug>/join-codes")
-@role_required("moderator")
+@event_role_required("moderator")
 def codes(slug: str):
     """The personal join codes: issue more, and the printable list with QR codes."""
     event = get_event_or_404(slug)
@@ -133,7 +137,7 @@ def codes(slug: str):
 
 
 @bp.post("/<slug>/join-codes")
-@role_required("moderator")
+@event_role_required("moderator")
 def issue(slug: str):
     """Issue codes: one per name typed (one a line), or a number of numbered ones."""
     event = get_event_or_404(slug)

@@ -25,11 +25,11 @@ from conference.awards.ceremony import give_audience_award, revealed_award, winn
 from conference.awards.models import Award, Contest
 from conference.i18n import translate
 from conference.live.commands import CommandContext, command
-from conference.live.schemas import integer_argument, vote_state
+from conference.live.schemas import id_argument, vote_state
 
 
 def _contest(ctx: CommandContext) -> Contest:
-    contest_id = integer_argument(ctx.args, "contest_id")
+    contest_id = id_argument(ctx.args, "contest_id")
     contest = ctx.session.get(Contest, contest_id)
     if contest is None or contest.event_id != ctx.event.id:
         ctx.refuse(_("This event has no contest %(id)s.", id=contest_id), code="unknown_contest")
@@ -73,7 +73,7 @@ def close_vote(ctx: CommandContext) -> None:
 @command("reveal_award", after_end=True)
 def reveal_award(ctx: CommandContext) -> None:
     """Reveal ``award_id`` with its winners to everyone: ``award.revealed`` (the revealed award)."""
-    award_id = integer_argument(ctx.args, "award_id")
+    award_id = id_argument(ctx.args, "award_id")
     award = ctx.session.get(Award, award_id)
     if award is None or award.contest.event_id != ctx.event.id:
         ctx.refuse(_("This event has no award %(id)s.", id=award_id), code="unknown_award")

@@ -20,6 +20,7 @@ from conference.db import db, utcnow
 from conference.errors import Forbidden, Invalid, NotFound
 from conference.i18n import translate
 from conference.live.change import live_change
+from conference.users.access import may_in
 from conference.users.models import User
 
 
@@ -34,7 +35,7 @@ def set_score(
     juror: User, contest: Contest, entry_id: int, score, comment: str | None
 ) -> JuryScore:
     """Record or change a juror's score of an entry; refused once the jury is closed."""
-    if not juror.may("jury"):
+    if not may_in(juror, contest.event, "jury"):
         raise Forbidden(_("Only jurors score entries."))
     if contest.jury_closed:
         raise Invalid(_("The jury is closed; scores can no longer change."), code="jury_closed")

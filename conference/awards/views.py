@@ -1,4 +1,5 @@
-"""The jury's pages: each juror scores entries; the admin closes the jury and decides places."""
+"""The jury's pages: each juror of the event scores entries; its organisers (and admins) close
+the jury and decide places."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from flask_babel import gettext as _
 
 from conference.audit.log import Actor
 from conference.awards import jury
+from conference.edge.bodies import form_id
 from conference.errors import ServiceError
 from conference.events.services import get_event_or_404
-from conference.users.auth import role_required, session_user
+from conference.users.access import event_role_required
+from conference.users.auth import session_user
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
 
 @bp.get("/<slug>")
-@role_required("jury")
+@event_role_required("jury")
 def scoring(slug: str):
     """A juror's own scores of every entry, with a form per entry."""
     event = get_event_or_404(slug)
@@ -25,7 +28,7 @@ def scoring(slug: str):
 
 
 @bp.post("/<slug>/contests/<int:contest_id>/entries/<int:entry_id>")
-@role_required("jury")
+@event_role_required("jury")
 def score(slug: str, contest_id: int, entry_id: int):
     """Save one score (1-10) and comment; errors are shown on the page in the juror's language."""
     event = get_event_or_404(slug)
@@ -34,7 +37,8 @@ def score(slug: str, contest_id: int, entry_id: int):
         if contest.event_id != event.id:
             raise ServiceError(_("There is no such contest."), status=404)
         raw = request.form.get("score", "")
-        value = int(raw) if raw.strip().isdigit() else raw
+        value = form_id(raw)
+        value = raw if value is None else value
         jury.set_score(session_user(), contest, entry_id, value, request.form.get("comment"))
         flash(_("Score saved."), "success")
     except ServiceError as exc:
@@ -43,9 +47,9 @@ def score(slug: str, contest_id: int, entry_id: int):
 
 
 @bp.get("/<slug>/decision")
-@role_required("admin")
+@event_role_required("organiser")
 def decision(slug: str):
-    """Admin: every juror's scores (once closed), the mean, proposed places, ties, the lock."""
+    """Organisers: every juror's scores (once closed), the mean, proposed places, ties, the lock."""
     event = get_event_or_404(slug)
     overview = []
     for contest in event.contests:
@@ -63,9 +67,9 @@ def decision(slug: str):
 
 
 @bp.post("/<slug>/contests/<int:contest_id>/<action>")
-@role_required("admin")
+@event_role_required("organiser")
 def decide(slug: str, contest_id: int, action: str):
-    """Admin actions: close the jury, take its places, lock the decision."""
+    """Organisers' actions: close the jury, take its places, lock the decision."""
     event = get_event_or_404(slug)
     contest = jury.get_contest(contest_id)
     try:

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from conference.awards.models import Contest, Entry, JoinCode, Vote
 from conference.db import db, utcnow
+from conference.edge.bodies import ID_MAX
 from conference.errors import Forbidden, Invalid, NotFound, TooManyRequests
 from conference.events.models import Event
 from conference.extensions import limiter
@@ -38,7 +39,7 @@ def hash_join_code(code: str) -> str:
 def _entry_of_event(event: Event, entry_id) -> Entry:
     if not isinstance(entry_id, int) or isinstance(entry_id, bool):
         raise Invalid(_("Choose an entry to vote for."), code="entry_required")
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id) if 0 < entry_id <= ID_MAX else None
     if entry is None or entry.contest.event_id != event.id:
         raise NotFound(_("There is no such entry in this event."), code="unknown_entry")
     return entry

@@ -7,8 +7,8 @@ inside the one pass of a change (:func:`conference.live.change.live_change`), so
 of winners is checked the same way and lands in the event's audit log. Its side effects:
 
 - replaces the award's winners with exactly the entries given (none: no winner);
-- records ``award.winners`` ``{entry_ids}`` before -> after in the audit log (admins only:
-  winners are secret until revealed);
+- records ``award.winners`` ``{entry_ids}`` before -> after in the audit log (read by the
+  event's organisers and admins only: winners are secret until revealed);
 - refuses (422, nothing written): entries of another contest; any change to an award that
   has been revealed (``award_revealed``); any change to a place once the contest's decision
   is locked (``decision_locked``: locked by the admin, or by the contest's first reveal).

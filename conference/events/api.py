@@ -34,10 +34,17 @@ def fresh_json(payload) -> Response:
 
 
 def schedule_file(body: bytes | str, content_type: str, filename: str) -> Response:
+    """A schedule export with an ETag of its bytes (304 when unchanged, compared weakly).
+
+    Its titles follow the request's language (``?lang=``, else the language cookie, else
+    ``Accept-Language``), so shared caches must keep one copy per cookie and language.
+    """
     response = Response(body, content_type=content_type)
     response.headers["Cache-Control"] = f"public, max-age={SCHEDULE_MAX_AGE}"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    response.vary.update(("Accept-Language", "Cookie"))
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def base_url() -> str:

@@ -18,6 +18,7 @@ from babel import Locale
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from conference.edge.bodies import ID_MAX
 from conference.events.exchange_keys import KEY_PATTERN
 from conference.i18n import LANGUAGE_NAMES
 
@@ -241,4 +242,6 @@ def moment_or_time(reader: Reader, value) -> datetime:
 def whole_number(reader: Reader, value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Bad(_("must be a whole number"))
+    if not -ID_MAX <= value <= ID_MAX:
+        raise Bad(_("must be between %(low)s and %(high)s", low=-ID_MAX, high=ID_MAX))
     return value

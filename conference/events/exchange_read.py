@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from flask_babel import ngettext
 
 from conference.audience.exchange import QUESTIONS_FIELD, read_polls
 from conference.awards.models import AWARD_KINDS, VOTE_MODES
+from conference.edge.text import problem_sentence
 from conference.errors import Invalid
 from conference.events import exchange_convert as c
 from conference.events.exchange_checks import check_references
@@ -26,7 +28,7 @@ from conference.people.models import ORGANISATION_ROLES
 
 FORMAT_VERSION = 1
 MEDIA_KINDS = ("image", "video", "pdf", "link")
-DECIDERS = ("admin", "jury", "vote")
+DECIDERS = ("admin", "organiser", "moderator", "jury", "vote")
 R = c.REQUIRED
 
 
@@ -197,11 +199,35 @@ def read_event_file(text: str) -> dict:
     """The event in ``text``, checked; raises :class:`EventFileError` listing every problem."""
     data = parse(text)
     reader = c.Reader()
+    data = checked_texts(reader, data, ())
     spec = read_sections(reader, data)
     check_references(reader, spec)
     if reader.problems:
         raise file_error(text, reader.problems)
     return spec
+
+
+def checked_texts(reader: c.Reader, value, path: tuple):
+    """The text rule for every string of the file, keys too: each in NFC, each one that breaks
+    the rule a problem at its path (TOML's ``\\u0000`` escapes reach control characters)."""
+    if isinstance(value, dict):
+        checked = {}
+        for key, item in value.items():
+            if problem_sentence(key):
+                reader.problem((*path, key), problem_sentence(key))
+            checked[key] = checked_texts(reader, item, (*path, key))
+        return checked
+    if isinstance(value, list):
+        return [
+            checked_texts(reader, item, (*path, number))
+            for number, item in enumerate(value, start=1)
+        ]
+    if isinstance(value, str):
+        if problem_sentence(value):
+            reader.problem(path, problem_sentence(value))
+            return value
+        return unicodedata.normalize("NFC", value)
+    return value
 
 
 def read_sections(reader: c.Reader, data: dict) -> dict:

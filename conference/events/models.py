@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from conference.db import Base
+from conference.db import Base, utcnow
 from conference.i18n import choose_text
 
 EVENT_STATUSES = ("scheduled", "live", "ended")
@@ -117,6 +117,10 @@ class AgendaItem(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="upcoming")
     actual_start: Mapped[datetime | None]
     actual_end: Mapped[datetime | None]
+    # How often, and when last, the planned times changed: the calendar feed's SEQUENCE and
+    # LAST-MODIFIED, so calendar apps replace their copy (kept by :func:`_count_time_changes`).
+    times_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    times_revised_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="items", foreign_keys=[event_id])
     speakers: Mapped[list[Person]] = relationship(  # noqa: F821
@@ -163,3 +167,18 @@ from conference.awards.models import Contest  # noqa: E402
 from conference.people.models import Organisation, Person  # noqa: E402
 
 __all__ = ["AgendaItem", "Contest", "Event", "Organisation", "Person", "Project", "pick"]
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _count_time_changes(session, _flush_context, _instances) -> None:
+    """Whoever moves an item (a command, the API, the admin, an import), the flush that writes
+    the new planned times also counts the revision: one rule, no writer can forget it."""
+    for item in session.dirty:
+        if not isinstance(item, AgendaItem):
+            continue
+        state = sa.inspect(item)
+        if any(
+            state.attrs[name].history.has_changes() for name in ("planned_start", "planned_end")
+        ):
+            item.times_revision = (item.times_revision or 0) + 1
+            item.times_revised_at = utcnow()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
+from conference.edge.text import DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, check_text
 from conference.errors import Invalid
 from conference.events.exchange_convert import URL_PATTERN
 from conference.live.schemas import translated_argument
@@ -21,6 +22,9 @@ EVENT_PATCH_FIELDS = ("title", "description", "online_url")
 # come with later issues. Until then a body with them is refused whole, saying so.
 EVENT_PATCH_LATER = ("registration", "certificate_min_minutes")
 MAX_URL = 500
+# Times outside these years are typing mistakes, and near the ends of Python's calendar an
+# offset or a schedule shift would overflow it.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def _object(body, accepted: tuple[str, ...]) -> dict:
@@ -46,6 +50,17 @@ def moment(body: dict, name: str) -> datetime:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
+    if parsed is not None and not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise Invalid(
+            _(
+                "%(name)s must be a time between the years %(first)s and %(last)s.",
+                name=name,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            ),
+            code="bad_argument",
+            field=name,
+        )
     if parsed is None or parsed.tzinfo is None:
         raise Invalid(
             _(
@@ -63,7 +78,7 @@ def item_patch(body, event) -> dict:
     body = _object(body, ITEM_PATCH_FIELDS)
     values = {}
     if "title" in body:
-        values["title"] = translated_argument(body, "title", list(event.languages))
+        values["title"] = translated_argument(body, "title", list(event.languages), TITLE_MAX_CHARS)
     if "kind" in body:
         if not isinstance(body["kind"], str):
             raise Invalid(_("Unknown kind of item."), code="bad_kind", field="kind")
@@ -90,13 +105,15 @@ def event_patch(body, event) -> dict:
     body = _object(body, EVENT_PATCH_FIELDS)
     values = {}
     if "title" in body:
-        values["title"] = translated_argument(body, "title", list(event.languages))
+        values["title"] = translated_argument(body, "title", list(event.languages), TITLE_MAX_CHARS)
     if "description" in body:
         description = body["description"]
         values["description"] = (
             {}
             if description == {}
-            else translated_argument(body, "description", list(event.languages))
+            else translated_argument(
+                body, "description", list(event.languages), DESCRIPTION_MAX_CHARS
+            )
         )
     if "online_url" in body:
         url = body["online_url"]
@@ -108,5 +125,5 @@ def event_patch(body, event) -> dict:
                 code="bad_argument",
                 field="online_url",
             )
-        values["online_url"] = url
+        values["online_url"] = None if url is None else check_text(url, "online_url", MAX_URL)
     return values

@@ -23,7 +23,6 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from lxml import etree
 
-from conference.db import utcnow
 from conference.events.exchange_keys import ascii_slug
 from conference.events.models import AgendaItem, Event
 from conference.i18n import translate
@@ -204,7 +203,12 @@ def talk_element(talk: dict):
 
 
 def schedule_ics(event: Event, lang: str, base_url: str) -> bytes:
-    """An iCalendar (RFC 5545) with one VEVENT per agenda item, times in UTC."""
+    """An iCalendar (RFC 5545) with one VEVENT per agenda item, times in UTC.
+
+    Nothing in it follows the clock, so the same agenda gives the same bytes (and ETag): each
+    item's ``SEQUENCE`` and ``LAST-MODIFIED`` count and date the changes of its planned times,
+    so calendar apps replace their copy of a moved item; ``DTSTAMP`` is the latest of those.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//conference//event schedule//EN")
     calendar.add("version", "2.0")
@@ -212,12 +216,15 @@ def schedule_ics(event: Event, lang: str, base_url: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", translate(event.title, lang, event.default_language))
     calendar.add("x-wr-timezone", event.timezone)
-    stamp = utcnow().replace(microsecond=0)
+    revised = {item.id: _revised_at(event, item) for item in event.items}
+    stamp = max(revised.values(), default=_revised_at(event, None))
     location = translate(event.venue, lang, event.default_language) or event.online_url
     for item in event.items:
         entry = CalendarEvent()
         entry.add("uid", guid(event, "item", item.id))
         entry.add("dtstamp", stamp)
+        entry.add("last-modified", revised[item.id])
+        entry.add("sequence", item.times_revision or 0)
         entry.add("dtstart", item.planned_start.astimezone(UTC))
         entry.add("dtend", item.planned_end.astimezone(UTC))
         entry.add("summary", translate(item.title, lang, event.default_language))
@@ -228,6 +235,12 @@ def schedule_ics(event: Event, lang: str, base_url: str) -> bytes:
         entry.add("categories", [item.kind])
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def _revised_at(event: Event, item: AgendaItem | None):
+    """When the item's times last changed (UTC, whole seconds); the event's start if unknown."""
+    moment = (item.times_revised_at if item is not None else None) or event.starts_at
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def item_description(event: Event, item: AgendaItem, lang: str) -> str:

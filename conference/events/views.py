@@ -8,12 +8,14 @@ results page reads only the live log, so an award appears there only once it is 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
 
 from conference.db import db
 from conference.events import formatting
 from conference.events.models import Event
 from conference.events.services import get_event_or_404
+from conference.http_rules import absolute_url
 from conference.live.models import LiveUpdate
 
 bp = Blueprint("events", __name__)
@@ -33,7 +35,16 @@ def index():
 def agenda(slug: str):
     """The programme: times, kinds, titles, speakers with their roles and organisations."""
     event = get_event_or_404(slug)
-    return render_template("events/agenda.html", event=event)
+    return render_template("events/agenda.html", event=event, feed=calendar_feed(event))
+
+
+def calendar_feed(event: Event) -> dict[str, str]:
+    """The agenda's iCalendar addresses in the page's language: ``webcal:`` to subscribe (the
+    calendar app polls it and sees every move), ``download`` for a one-time copy. Calendar
+    apps send no cookie, so the language rides in ``?lang=``."""
+    path = url_for("events_api.schedule_ics", slug=event.slug, lang=str(get_locale()))
+    download = absolute_url(path)
+    return {"webcal": "webcal:" + download.split(":", 1)[1], "download": download}
 
 
 @bp.get("/events/<slug>/speakers")

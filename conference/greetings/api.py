@@ -17,17 +17,18 @@ from conference.greetings.language import in_partner_language
 from conference.greetings.models import Greeting, Invite
 from conference.greetings.schemas import greeting_json
 from conference.greetings.settings import setting
-from conference.users.auth import api_user, require_api_role
+from conference.users.access import may_in, require_api_user, require_role
+from conference.users.auth import api_user
 
 bp = Blueprint("greetings_api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/events/<slug>/greetings")
 def event_greetings(slug: str):
-    """Attendees: the playlist (approved, ready). Moderators: every greeting, with its state."""
+    """Attendees: the playlist (approved, ready). The event's moderators: every greeting, with
+    its state."""
     event = get_event_or_404(slug)
-    user = api_user()
-    if user is not None and user.may("moderator"):
+    if may_in(api_user(), event, "moderator"):
         return jsonify([greeting_json(g, private=True) for g in review.all_greetings(event)])
     return jsonify([greeting_json(g) for g in review.playlist(event)])
 
@@ -36,14 +37,15 @@ def event_greetings(slug: str):
 @csrf.exempt  # api_user() checks X-CSRFToken for session users; Bearer tokens need none
 def review_greeting(greeting_id: int):
     """``{"decision": "approve" | "reject", "reason": "…"}`` -> the greeting with its state."""
-    user = require_api_role("moderator")
+    user = require_api_user()
+    greeting = review.get_greeting(greeting_id)
+    require_role(user, greeting.event, "moderator")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid(_("Send a JSON object with a decision."), code="invalid_body")
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise Invalid(_("The reason must be text."), code="invalid_reason")
-    greeting = review.get_greeting(greeting_id)
     review.review_greeting(greeting, body.get("decision"), reason, user)
     return jsonify(greeting_json(greeting, private=True))
 

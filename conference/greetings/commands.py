@@ -23,7 +23,7 @@ from conference.errors import Invalid
 from conference.greetings.models import Greeting
 from conference.greetings.schemas import playing_json
 from conference.live.commands import command, run_command
-from conference.live.schemas import integer_argument
+from conference.live.schemas import id_argument
 
 log = logging.getLogger(__name__)
 # The scheduled stop comes a little after the end, so that no screen is cut short.
@@ -33,7 +33,7 @@ END_GRACE_S = 1.0
 @command("play_greeting")
 def play_greeting(ctx) -> None:
     """``greeting_id`` (an approved, ready greeting of this event) -> ``greeting.started``."""
-    greeting_id = integer_argument(ctx.args, "greeting_id")
+    greeting_id = id_argument(ctx.args, "greeting_id")
     greeting = ctx.session.get(Greeting, greeting_id)
     if greeting is None or greeting.event_id != ctx.event.id:
         ctx.refuse(

@@ -74,6 +74,7 @@ class Greeting(Base):
 
     invite: Mapped[Invite | None] = relationship(back_populates="greetings")
     organisation: Mapped[Organisation] = relationship()  # noqa: F821
+    event: Mapped[Event] = relationship()  # noqa: F821
 
     @property
     def is_public(self) -> bool:

@@ -14,6 +14,7 @@ from conference.greetings import storage
 from conference.greetings.media import MediaRejected, process_video
 from conference.greetings.models import Greeting
 from conference.greetings.settings import MAX_VIDEO_HEIGHT, TARGET_LOUDNESS_LUFS, setting
+from conference.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ def process_greeting(greeting_id: int, upload_key: str) -> str:
             storage.remove_published(video_file, poster_file)
     if outcome != "skipped":
         storage.remove_upload(upload_key)
+    if outcome == "failed":
+        metrics.GREETING_FAILURES.inc()
     log.info("greeting %s: %s in %.1f s", greeting_id, outcome, time.monotonic() - started)
     return outcome
 

@@ -74,12 +74,12 @@ def append_bytes(
                 )
             remaining = greeting.upload_length - start
             if content_length is not None and content_length > remaining:
-                raise _too_many_bytes()
+                raise too_many_bytes()
             handle.seek(start)
             written, overflow = _receive(stream, handle, remaining)
             if overflow:
                 handle.truncate(start)
-                raise _too_many_bytes()
+                raise too_many_bytes()
             handle.flush()
             received = start + written
     except storage.UploadBusy:
@@ -130,7 +130,7 @@ def _record_progress(greeting: Greeting, key: str, received: int) -> Greeting:
     return greeting
 
 
-def _too_many_bytes() -> ServiceError:
+def too_many_bytes() -> ServiceError:
     return TooLarge(
         # TRANSLATORS: [partner]
         _("More bytes arrived than the upload declared. Please start the upload again."),

@@ -1,6 +1,7 @@
 """The ``greeting`` object of the protocol, and the reasons shown for failures.
 
-Everyone gets ``{id, organisation_id, title, message, duration_s, video_url, poster_url}``;
+Everyone gets ``{id, organisation_id, title, message, duration_s, video_url, poster_url}``
+(the URLs absolute);
 moderators and the owning partner also ``status``, ``review``, ``failure_reason`` and
 ``review_reason`` (plus ``filename`` and ``created_at``). The files of a greeting that is not
 approved are reachable only through signed URLs valid for a few hours (see :mod:`.serving`).
@@ -36,8 +37,9 @@ def failure_reason(greeting: Greeting) -> str | None:
         return str(FAILURE_MESSAGES["server_error"])
 
 
-def greeting_json(greeting: Greeting, *, private: bool = False) -> dict:
-    """The protocol's ``greeting``; ``private`` adds the state for moderators and the partner."""
+def greeting_json(greeting: Greeting, *, private: bool = False, absolute: bool = True) -> dict:
+    """The protocol's ``greeting``; ``private`` adds the state for moderators and the partner.
+    ``absolute=False`` keeps the file URLs as paths (for the server's own pages)."""
     public = greeting.is_public
     data = {
         "id": greeting.id,
@@ -45,8 +47,8 @@ def greeting_json(greeting: Greeting, *, private: bool = False) -> dict:
         "title": greeting.title,
         "message": greeting.message,
         "duration_s": greeting.duration_s,
-        "video_url": media_url(greeting.video_file, signed=not public),
-        "poster_url": media_url(greeting.poster_file, signed=not public),
+        "video_url": media_url(greeting.video_file, signed=not public, absolute=absolute),
+        "poster_url": media_url(greeting.poster_file, signed=not public, absolute=absolute),
     }
     if private:
         data.update(

@@ -3,7 +3,7 @@
 Ranges (206) for seeking, ETag and Last-Modified, the right Content-Type. Names are random
 and a file never changes, so files of approved greetings are cached for a year
 (``immutable``). Files of greetings not yet approved are served only to a signed-in
-moderator or with a signed ``?access=`` token (given to moderators and to the partner in
+moderator of its event or with a signed ``?access=`` token (given to moderators and to the partner in
 the greeting's ``video_url``), valid for :data:`PREVIEW_LIFETIME_S`. With
 ``[greetings] accel_redirect_prefix`` set, nginx sends the bytes (``X-Accel-Redirect``).
 """
@@ -18,6 +18,7 @@ from conference.db import db
 from conference.greetings import storage
 from conference.greetings.models import Greeting
 from conference.greetings.settings import setting
+from conference.http_rules import absolute_url
 
 PREVIEW_LIFETIME_S = 6 * 3600
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -30,8 +31,16 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="greeting-preview")
 
 
-def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
-    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token."""
+def media_url(
+    relative_name: str | None, *, signed: bool = False, absolute: bool = False
+) -> str | None:
+    """The URL of a processed file (``greetings/<stem>.mp4``); ``signed`` adds a preview token.
+
+    ``absolute`` (the JSON API's ``video_url``/``poster_url``, PROTOCOL 1.1) starts it with
+    ``[server] public_url`` when set (behind a proxy that ends TLS), else with this request's
+    scheme and host. The snapshot's copy stays a path: it is built once for every client of
+    every host name the server answers to.
+    """
     if not relative_name:
         return None
     name = relative_name.removeprefix(f"{storage.PUBLISHED}/")
@@ -39,20 +48,22 @@ def media_url(relative_name: str | None, *, signed: bool = False) -> str | None:
     url = f"{root}/media/greetings/{name}"
     if signed:
         url += "?access=" + _signer().dumps(name)
+    if absolute and has_request_context():
+        url = absolute_url(url)
     return url
 
 
-def _may_preview(name: str) -> bool:
+def _may_preview(name: str, greeting: Greeting) -> bool:
     token = request.args.get("access")
     if token:
         try:
             return _signer().loads(token, max_age=PREVIEW_LIFETIME_S) == name
         except BadSignature:
             return False
+    from conference.users.access import may_in
     from conference.users.auth import session_user
 
-    user = session_user()
-    return user is not None and user.may("moderator")
+    return may_in(session_user(), greeting.event, "moderator")
 
 
 @bp.get("/media/greetings/<name>")
@@ -67,7 +78,7 @@ def greeting_file(name: str):
             sa.or_(Greeting.video_file == relative, Greeting.poster_file == relative)
         )
     )
-    if greeting is None or not (greeting.is_public or _may_preview(name)):
+    if greeting is None or not (greeting.is_public or _may_preview(name, greeting)):
         abort(404)
     cache = PUBLIC_CACHE if greeting.is_public else PREVIEW_CACHE
     prefix = setting("accel_redirect_prefix")

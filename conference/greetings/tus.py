@@ -1,7 +1,11 @@
-"""The tus 1.0.0 endpoint of a partner's invite: core, creation, termination, expiration.
+"""The tus 1.0.0 endpoint of a partner's invite: core, creation, creation-with-upload,
+termination, expiration.
 
-``/api/v1/invites/<token>/uploads`` takes ``OPTIONS`` (discovery) and ``POST`` (creation);
-``/api/v1/invites/<token>/uploads/<key>`` takes ``HEAD``, ``PATCH`` and ``DELETE``. The invite
+``/api/v1/invites/<token>/uploads`` takes ``OPTIONS`` (discovery) and ``POST`` (creation; with
+a body of ``application/offset+octet-stream`` the first bytes come along, creation-with-upload);
+``/api/v1/invites/<token>/uploads/<key>`` takes ``HEAD``, ``PATCH`` and ``DELETE``, and ``POST``
+with ``X-HTTP-Method-Override: PATCH | HEAD | DELETE`` for clients behind proxies that pass only
+GET and POST (tus 1.0.0 core); any other override gets ``405`` with ``Allow``. The invite
 token is the credential, so CSRF does not apply. Errors are the protocol's JSON bodies in the
 request's language (``?lang=`` or ``Accept-Language``); every answer carries ``Tus-Resumable``.
 """
@@ -12,20 +16,26 @@ import base64
 import binascii
 from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.http import http_date
 
+from conference.edge.bodies import ID_MAX
+from conference.edge.text import check_text
 from conference.errors import ServiceError, error_body
 from conference.extensions import csrf
 from conference.greetings import receiving, uploads
 from conference.greetings.invites import find_invite
 from conference.greetings.language import in_partner_language, language_of_request
 from conference.greetings.settings import setting
+from conference.http_rules import absolute_url
+from conference.ops import metrics
 
 TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = "creation,termination,expiration"
+TUS_EXTENSIONS = "creation,creation-with-upload,termination,expiration"
+METHOD_OVERRIDE = "X-HTTP-Method-Override"
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 
 bp = Blueprint("greetings_tus", __name__, url_prefix="/api/v1/invites/<token>/uploads")
@@ -35,6 +45,13 @@ csrf.exempt(bp)
 class BadTusRequest(ServiceError):
     status = 400
     code = "bad_tus_request"
+
+
+@bp.before_request
+def own_size_limits():
+    """Uploads stream to disk under the tus limits (``Upload-Length``, the invite's quota),
+    not the 1 MiB of other request bodies."""
+    request.max_content_length = None
 
 
 @bp.before_request
@@ -86,6 +103,8 @@ def discover(token: str, key: str | None = None):
 def create(token: str):
     """Creation: ``Upload-Length`` and optional ``Upload-Metadata`` (filename, title, message,
     replaces) -> 201 with the upload's ``Location``. Nothing is stored when refused."""
+    if request.headers.get(METHOD_OVERRIDE, "POST").strip().upper() != "POST":
+        raise MethodNotAllowed(valid_methods=["OPTIONS", "POST"])
     invite = find_invite(token)
     if "Upload-Defer-Length" in request.headers:
         raise BadTusRequest(
@@ -102,11 +121,39 @@ def create(token: str):
         message=metadata.get("message", uploads.UNSET),
         replaces=_replaces(metadata.get("replaces")),
     )
+    with_upload = bool(request.content_length) or request.mimetype == OFFSET_CONTENT_TYPE
+    if with_upload:
+        _require_offset_content_type()
+        if request.content_length is not None and request.content_length > length:
+            raise receiving.too_many_bytes()
     greeting = uploads.start_upload(invite, new)
-    response = Response(status=201)
+    if with_upload:
+        with metrics.UPLOADS_IN_PROGRESS.track_inprogress():
+            greeting = receiving.append_bytes(
+                invite,
+                greeting.upload_key,
+                offset=0,
+                content_length=request.content_length,
+                stream=request.stream,
+            )
+    response = _offset_answer(201, greeting, greeting.upload_offset if with_upload else 0)
     response.headers["Location"] = upload_url(token, greeting.upload_key)
-    response.headers["Upload-Expires"] = http_date(greeting.upload_expires_at)
-    response.headers["Upload-Offset"] = "0"
+    return response
+
+
+@bp.route("/<key>", methods=["POST"])
+@in_partner_language
+def overridden(token: str, key: str):
+    """``POST`` with ``X-HTTP-Method-Override``: answered as that method would be (a link
+    that does not exist is 404 first, as for every other method of the upload)."""
+    find_invite(token)
+    method = request.headers.get(METHOD_OVERRIDE, "").strip().upper()
+    views = {"PATCH": append, "HEAD": status, "DELETE": terminate}
+    if method not in views:
+        raise MethodNotAllowed(valid_methods=["OPTIONS", *views])
+    response = views[method](token=token, key=key)
+    if method == "HEAD":
+        response.set_data(b"")
     return response
 
 
@@ -134,19 +181,19 @@ def status(token: str, key: str):
 def append(token: str, key: str):
     """Core: the body's bytes at ``Upload-Offset`` -> 204 with the new offset."""
     invite = find_invite(token)
-    if request.mimetype != OFFSET_CONTENT_TYPE:
-        raise ServiceError(
-            # TRANSLATORS: [partner]
-            _("The upload must be sent as %(type)s.", type=OFFSET_CONTENT_TYPE),
-            code="unsupported_media_type",
-            status=415,
-        )
+    _require_offset_content_type()
     offset = _non_negative_int("Upload-Offset")
-    greeting = receiving.append_bytes(
-        invite, key, offset=offset, content_length=request.content_length, stream=request.stream
-    )
-    response = Response(status=204)
-    response.headers["Upload-Offset"] = str(greeting.upload_offset)
+    with metrics.UPLOADS_IN_PROGRESS.track_inprogress():
+        greeting = receiving.append_bytes(
+            invite, key, offset=offset, content_length=request.content_length, stream=request.stream
+        )
+    return _offset_answer(204, greeting, greeting.upload_offset)
+
+
+def _offset_answer(status_code: int, greeting, offset: int) -> Response:
+    """An answer with ``Upload-Offset`` (and ``Upload-Expires`` while the upload is open)."""
+    response = Response(status=status_code)
+    response.headers["Upload-Offset"] = str(offset)
     if greeting.status == "uploading":
         response.headers["Upload-Expires"] = http_date(greeting.upload_expires_at)
     return response
@@ -161,17 +208,9 @@ def terminate(token: str, key: str):
 
 
 def upload_url(token: str, key: str) -> str:
-    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages.
-
-    Behind a proxy that ends TLS the request looks like plain HTTP, so ``[server] public_url``
-    (needed for the invite links anyway) gives the scheme and host when it is set.
-    """
+    """The absolute URL of an upload, keeping the request's ``?lang=`` for later messages."""
     extra = {"lang": request.args["lang"]} if "lang" in request.args else {}
-    public = current_app.config.get("PUBLIC_URL") or ""
-    if public:
-        path = url_for("greetings_tus.status", token=token, key=key, **extra)
-        return public.rstrip("/") + path.removeprefix(request.script_root)
-    return url_for("greetings_tus.status", token=token, key=key, _external=True, **extra)
+    return absolute_url(url_for("greetings_tus.status", token=token, key=key, **extra))
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -189,7 +228,7 @@ def parse_metadata(header: str) -> dict[str, str]:
                 value = base64.b64decode(parts[1], validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise _bad_metadata() from None
-        metadata[parts[0]] = value
+        metadata[parts[0]] = check_text(value, f"Upload-Metadata {parts[0]}")
     return metadata
 
 
@@ -215,14 +254,27 @@ def safe_filename(name: str | None) -> str | None:
 def _replaces(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not (value.isascii() and value.isdigit()):
+    if (
+        not (value.isascii() and value.isdigit() and len(value) <= 12)
+        or not 0 < int(value) <= ID_MAX
+    ):
         raise _bad_metadata()
     return int(value)
 
 
+def _require_offset_content_type() -> None:
+    if request.mimetype != OFFSET_CONTENT_TYPE:
+        raise ServiceError(
+            # TRANSLATORS: [partner]
+            _("The upload must be sent as %(type)s.", type=OFFSET_CONTENT_TYPE),
+            code="unsupported_media_type",
+            status=415,
+        )
+
+
 def _non_negative_int(header: str) -> int:
     raw = request.headers.get(header, "")
-    if not (raw.isascii() and raw.isdigit()):
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
         raise BadTusRequest(
             # TRANSLATORS: [partner]
             _("The header %(header)s must be a whole number of bytes.", header=header),

@@ -1,4 +1,4 @@
-"""Pages: the partner's upload page, the moderators' greetings list, the admins' invites.
+"""Pages: the partner's upload page, the moderators' greetings list, the organisers' invites.
 
 Views parse the form, call one service, and answer; refusals come back as a message on the
 same page (flashed), never as an error page.
@@ -33,7 +33,8 @@ from conference.greetings.receiving import received_bytes
 from conference.greetings.schemas import failure_reason, greeting_json
 from conference.greetings.settings import setting
 from conference.people.models import Organisation
-from conference.users.auth import role_required, session_user
+from conference.users.access import event_role_required
+from conference.users.auth import session_user
 
 bp = Blueprint("greetings", __name__)
 
@@ -78,7 +79,7 @@ def partner_page(token: str):
 
 
 @bp.get("/moderate/<slug>/greetings")
-@role_required("moderator")
+@event_role_required("moderator")
 def moderate(slug: str):
     """Every greeting with poster, duration, partner, message, state; preview and decisions."""
     event = get_event_or_404(slug)
@@ -88,7 +89,7 @@ def moderate(slug: str):
         "greetings/moderate.html",
         event=event,
         rows=[
-            (greeting, greeting_json(greeting, private=True))
+            (greeting, greeting_json(greeting, private=True, absolute=False))
             for greeting in review.all_greetings(event)
         ],
         playlist=playlist,
@@ -104,7 +105,7 @@ def moderate(slug: str):
 
 
 @bp.post("/moderate/<slug>/greetings/<int:greeting_id>/review")
-@role_required("moderator")
+@event_role_required("moderator")
 def review_form(slug: str, greeting_id: int):
     event = get_event_or_404(slug)
     try:
@@ -123,7 +124,7 @@ def review_form(slug: str, greeting_id: int):
 
 
 @bp.post("/moderate/<slug>/greetings/<int:greeting_id>/move")
-@role_required("moderator")
+@event_role_required("moderator")
 def move(slug: str, greeting_id: int):
     event = get_event_or_404(slug)
     try:
@@ -138,7 +139,7 @@ def move(slug: str, greeting_id: int):
 
 
 @bp.post("/moderate/<slug>/greetings/<int:greeting_id>/play")
-@role_required("moderator")
+@event_role_required("moderator")
 def play(slug: str, greeting_id: int):
     """The same command as the API's ``play_greeting``, from a button."""
     _run_live_command(slug, {"type": "play_greeting", "greeting_id": greeting_id})
@@ -146,7 +147,7 @@ def play(slug: str, greeting_id: int):
 
 
 @bp.post("/moderate/<slug>/greetings/stop")
-@role_required("moderator")
+@event_role_required("moderator")
 def stop(slug: str):
     _run_live_command(slug, {"type": "stop_greeting"})
     return redirect(url_for(".moderate", slug=slug, _anchor="playlist"))
@@ -163,7 +164,7 @@ def _run_live_command(slug: str, body: dict) -> None:
 
 
 @bp.route("/moderate/<slug>/invites", methods=["GET", "POST"])
-@role_required("admin")
+@event_role_required("organiser")
 def invites(slug: str):
     """Upload links per organisation; a new link is shown once, right after it is made."""
     event = get_event_or_404(slug)
@@ -193,7 +194,7 @@ def invites(slug: str):
 
 
 @bp.post("/moderate/<slug>/invites/<int:invite_id>/revoke")
-@role_required("admin")
+@event_role_required("organiser")
 def revoke(slug: str, invite_id: int):
     from conference.db import db
     from conference.greetings.invites import revoke_invite

@@ -23,6 +23,7 @@ the admin's forms, the JSON API, the event import (admin upload and ``conference
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -178,11 +179,12 @@ def live_change(
             messages = change.messages()
             new_slug = event.slug
             session.commit()
+            committed = time.time()
         except BaseException:
             session.rollback()
             raise
         if messages:
-            publish.publish_updates(slug, messages, hub)
+            publish.publish_updates(slug, messages, hub, committed=committed)
     if new_slug != slug:
         # The followers of the old name got event.changed with the new slug; every process
         # drops the snapshot it keeps under the old name (the next visit loads the new one).

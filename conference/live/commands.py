@@ -13,11 +13,11 @@ rolls everything back: nothing is ever half-applied.
 Adding commands from another package (greetings, awards) — register a handler::
 
     from conference.live.commands import command
-    from conference.live.schemas import integer_argument
+    from conference.live.schemas import id_argument
 
     @command("reveal_award")
     def reveal_award(ctx):
-        award_id = integer_argument(ctx.args, "award_id")
+        award_id = id_argument(ctx.args, "award_id")
         award = ctx.session.get(Award, award_id)
         if award is None or award.revealed_at is not None:
             ctx.refuse(_("…"), code="award_revealed")     # 422, nothing applied
@@ -39,6 +39,8 @@ Adding commands from another package (greetings, awards) — register a handler:
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +52,10 @@ from conference.errors import Conflict, Invalid, ServiceError, error_body
 from conference.live.change import Change, live_change, lock_event
 from conference.live.models import CommandRecord
 from conference.live.schemas import CommandRequest, parse_command
+from conference.ops import metrics
+from conference.ops.logs import log_line
+
+command_log = logging.getLogger("conference.commands")
 
 
 @dataclass(frozen=True)
@@ -92,14 +98,55 @@ def run_command(
 ) -> dict:
     """Apply the command ``body`` to the event ``slug``; returns ``{"seq": N}``.
 
+    Counted in ``conference_commands_total`` and logged in one line (event, type, outcome,
+    ``seq``, the actor's user id, milliseconds); the work is :func:`_run_command`'s.
+    """
+    actor = actor or (Actor(actor_id) if actor_id is not None else SYSTEM)
+    started = time.perf_counter()
+    command_type = body.get("type") if isinstance(body, dict) else None
+    known = isinstance(command_type, str) and command_type in COMMANDS  # a list is no type
+    known_type = command_type if known else metrics.UNKNOWN
+    outcome, answer, event_known = "error", None, True
+    try:
+        answer = _run_command(slug, body, actor)
+        outcome = "repeated" if answer.pop(REPEATED, False) else "applied"
+        return answer
+    except ReplayedAnswer:
+        outcome = "repeated"
+        raise
+    except ServiceError as refusal:
+        event_known = refusal.status != 404
+        outcome = {409: "conflict", 422: "refused"}.get(refusal.status, "refused")
+        raise
+    finally:
+        if event_known:
+            metrics.COMMANDS.labels(slug, known_type, outcome).inc()
+            log_line(
+                command_log,
+                "command",
+                event=slug,
+                type=known_type,
+                status=outcome,
+                seq=answer.get("seq") if answer else None,
+                actor=actor.user_id,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+
+# Marks (for run_command only) an answer given again for a known ``command_id``.
+REPEATED = "_repeated"
+
+
+def _run_command(slug: str, body, actor: Actor) -> dict:
+    """Apply the command ``body`` to the event ``slug``; returns ``{"seq": N}``.
+
     Raises NotFound (no event), Conflict (409, stale ``expected_seq``), Invalid (422) or the
     stored refusal of a repeated ``command_id``. Publishes the updates after the commit.
-    ``actor`` (or just the user's ``actor_id``) is who sent it, for the audit log. Needs an app
+    ``actor`` is who sent it, for the audit log. Needs an app
     context. The command runs in a transaction of its own on ``db.session``: whatever the
     caller left uncommitted there is discarded first.
     """
     request = parse_command(body)
-    actor = actor or (Actor(actor_id) if actor_id is not None else SYSTEM)
     try:
         with live_change(
             slug, actor, diff=False, command_type=request.type, kind=CommandContext
@@ -112,7 +159,7 @@ def run_command(
         if request.command_id and refusal.status in (409, 422):
             first = _remember_refusal(slug, request, refusal, actor)
             if first is not None:
-                return first
+                return {**first, REPEATED: True}
         raise
 
 
@@ -136,7 +183,7 @@ def _apply(change: CommandContext, request: CommandRequest) -> dict:
     session, event = change.session, change.event
     stored = _stored_answer(session, event, request.command_id)
     if stored is not None:
-        return stored  # nothing appended: the transaction commits nothing
+        return {**stored, REPEATED: True}  # nothing appended: the transaction commits nothing
     if request.expected_seq is not None and request.expected_seq != event.last_seq:
         raise Conflict(
             _(

@@ -31,6 +31,7 @@ from conference.live.commands import CommandContext, command
 from conference.live.schemas import (
     boolean_argument,
     event_state,
+    id_argument,
     integer_argument,
     item_state,
     translated_argument,
@@ -91,7 +92,7 @@ def start_event(ctx: CommandContext) -> None:
 @command("start_item")
 def start_item(ctx: CommandContext) -> None:
     """``item.ended`` for the live item (if any), then ``item.started`` for ``item_id``."""
-    item_id = integer_argument(ctx.args, "item_id")
+    item_id = id_argument(ctx.args, "item_id")
     _require_live_event(ctx)
     item = next((item for item in ctx.event.items if item.id == item_id), None)
     if item is None:

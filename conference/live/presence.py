@@ -19,6 +19,8 @@ import time
 import uuid
 from collections import Counter
 
+from conference.ops import metrics
+
 log = logging.getLogger(__name__)
 
 # A process's count older than this many intervals is from a process that is gone.
@@ -45,12 +47,15 @@ class Presence:
         with self._lock:
             self._by_sid[sid] = (slug, key if counts else None)
             followers = self._followers.setdefault(slug, Counter())
+            metrics.FOLLOWERS.labels(slug).inc()
             if counts:
                 followers[key] += 1
 
     def left(self, sid: str) -> None:
         with self._lock:
             slug, key = self._by_sid.pop(sid, (None, None))
+            if slug is not None:
+                metrics.FOLLOWERS.labels(slug).dec()
             followers = self._followers.get(slug)
             if followers is None or key is None:
                 return

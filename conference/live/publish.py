@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 import time
+from datetime import datetime
 
 import sqlalchemy as sa
 from engineio import packet as engineio_packet
@@ -36,6 +37,7 @@ from conference.db import db
 from conference.events.models import Event
 from conference.extensions import socketio
 from conference.live.snapshot import LiveCache
+from conference.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +89,17 @@ def live_hub(app=None) -> LiveHub:
     return (app or current_app).extensions["live"]
 
 
-def publish_updates(slug: str, messages: list[dict], hub: LiveHub | None = None) -> None:
-    """After a commit: deliver ``messages`` (in ``seq`` order) to every follower of ``slug``."""
+def publish_updates(
+    slug: str, messages: list[dict], hub: LiveHub | None = None, committed: float | None = None
+) -> None:
+    """After a commit: deliver ``messages`` (in ``seq`` order) to every follower of ``slug``.
+
+    ``committed`` (``time.time()`` right after the commit) travels with them to the other
+    processes, so each measures its own commit-to-emit delay (``conference_update_delivery_seconds``).
+    """
     hub = hub or live_hub()
-    relay(hub, slug, messages)
-    _post(hub, {"kind": "updates", "slug": slug, "updates": messages})
+    relay(hub, slug, messages, committed)
+    _post(hub, {"kind": "updates", "slug": slug, "updates": messages, "committed": committed})
 
 
 def refresh_event(slug: str, hub: LiveHub | None = None) -> None:
@@ -115,7 +123,7 @@ def _post(hub: LiveHub, payload: dict) -> None:
         log.exception("could not post the live %s of %s to Redis", payload["kind"], payload["slug"])
 
 
-def relay(hub: LiveHub, slug: str, messages: list[dict]) -> None:
+def relay(hub: LiveHub, slug: str, messages: list[dict], committed: float | None = None) -> None:
     """Apply and emit updates this process has not relayed yet, in ``seq`` order."""
     with hub.cache.lock:
         entry = hub.cache.peek(slug)
@@ -128,10 +136,12 @@ def relay(hub: LiveHub, slug: str, messages: list[dict]) -> None:
                 _deliver(hub, entry, hub.cache.missed_updates(entry))
                 if message["seq"] <= entry.seq:
                     continue
-            _deliver(hub, entry, [message])
+            _deliver(hub, entry, [message], committed)
 
 
-def _deliver(hub: LiveHub, entry, messages: list[dict]) -> None:
+def _deliver(hub: LiveHub, entry, messages: list[dict], committed: float | None = None) -> None:
+    """Apply and emit ``messages``; each emit is timed from ``committed`` (when known, else
+    from the update's ``at``, the change's time a moment before its commit)."""
     for message in messages:
         if message["seq"] <= entry.seq:
             continue
@@ -144,6 +154,14 @@ def _deliver(hub: LiveHub, entry, messages: list[dict]) -> None:
             _refresh(hub, entry.slug)
             return
         socketio.emit(UPDATE, message, to=room_for(entry.slug), ignore_queue=True)
+        metrics.DELIVERY.observe(max(0.0, time.time() - (committed or _timestamp(message))))
+
+
+def _timestamp(message: dict) -> float:
+    try:
+        return datetime.fromisoformat(message["at"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return time.time()
 
 
 def _refresh(hub: LiveHub, slug: str) -> None:
@@ -202,7 +220,8 @@ def catch_up(hub: LiveHub) -> None:
 
 
 def follow(hub: LiveHub, sid: str, slug: str) -> bool:
-    """Put the client ``sid`` in the event's room and send it the snapshot; False: no event.
+    """Put the client ``sid`` in the event's room and send it the snapshot; False: no event, or
+    the client is gone. Called once the client's connection is acknowledged (PROTOCOL 1.1).
 
     Join and snapshot happen under the cache lock, so the client's first update is exactly the
     one after its snapshot (or a duplicate it ignores), never a later one.
@@ -213,6 +232,8 @@ def follow(hub: LiveHub, sid: str, slug: str) -> bool:
     with hub.cache.lock:
         entry = hub.cache.peek(slug) or entry
         server = socketio.server
+        if not server.manager.is_connected(sid, NAMESPACE):
+            return False
         server.enter_room(sid, room_for(slug), namespace=NAMESPACE)
         # The snapshot packet is encoded once per change of the snapshot, not once per
         # connect: python-socketio would walk the whole snapshot looking for binary data and
@@ -286,6 +307,6 @@ def listen(app, stop: threading.Event | None = None) -> None:
 
 def _handle_posted(hub: LiveHub, payload: dict) -> None:
     if payload.get("kind") == "updates":
-        relay(hub, payload["slug"], payload["updates"])
+        relay(hub, payload["slug"], payload["updates"], payload.get("committed"))
     elif payload.get("kind") == "refresh":
         _refresh(hub, payload["slug"])

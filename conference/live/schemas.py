@@ -12,10 +12,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from conference.db import iso
+from conference.edge.bodies import ID_MAX, is_integer
+from conference.edge.text import check_text, too_long
 from conference.errors import Invalid, NotFound
 
 COMMAND_ID_MAX = 64
+COMMAND_TYPE_MAX = 40
 ANNOUNCEMENT_MAX_CHARS = 1000
+# The largest seq a client may name: seq is an INTEGER column, like the ids.
+SEQ_MAX = ID_MAX
 
 
 def unknown_event(slug: str) -> NotFound:
@@ -60,11 +65,6 @@ class CommandRequest:
     command_id: str | None = None
 
 
-def is_integer(value) -> bool:
-    """A JSON whole number (``true`` is not one, although Python thinks so)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def parse_command(body) -> CommandRequest:
     """Split a command body into type, arguments, ``expected_seq`` and ``command_id`` (or 422)."""
     if not isinstance(body, dict):
@@ -72,8 +72,11 @@ def parse_command(body) -> CommandRequest:
     command_type = body.get("type")
     if not isinstance(command_type, str) or not command_type:
         raise Invalid(_("Say which command to run in the field “type”."), code="missing_type")
+    command_type = check_text(command_type, "type", COMMAND_TYPE_MAX)
     expected_seq = body.get("expected_seq")
-    if expected_seq is not None and (not is_integer(expected_seq) or expected_seq < 0):
+    if expected_seq is not None and (
+        not is_integer(expected_seq) or not 0 <= expected_seq <= SEQ_MAX
+    ):
         raise Invalid(_("expected_seq must be a whole number."), code="bad_expected_seq")
     command_id = body.get("command_id")
     if command_id is not None and (
@@ -91,8 +94,13 @@ def parse_command(body) -> CommandRequest:
     return CommandRequest(command_type, args, expected_seq, command_id)
 
 
-def integer_argument(args: dict, name: str, low: int | None = None, high: int | None = None):
-    """The whole-number argument ``name``, within ``low``..``high`` when given (or 422)."""
+def id_argument(args: dict, name: str) -> int:
+    """The id argument ``name``: a whole number that a row's id can be (or 422)."""
+    return integer_argument(args, name, 1, ID_MAX)
+
+
+def integer_argument(args: dict, name: str, low: int, high: int) -> int:
+    """The whole-number argument ``name``, within ``low``..``high`` (or 422)."""
     if args.get(name) is None:
         raise Invalid(
             _("The argument %(name)s is missing.", name=name), code="missing_argument", field=name
@@ -104,7 +112,7 @@ def integer_argument(args: dict, name: str, low: int | None = None, high: int | 
             code="bad_argument",
             field=name,
         )
-    if (low is not None and value < low) or (high is not None and value > high):
+    if not low <= value <= high:
         raise Invalid(
             _(
                 "The argument %(name)s must be between %(low)s and %(high)s.",
@@ -132,11 +140,14 @@ def boolean_argument(args: dict, name: str, default: bool = False) -> bool:
     return value
 
 
-def translated_argument(args: dict, name: str, languages: list[str]) -> dict[str, str]:
+def translated_argument(
+    args: dict, name: str, languages: list[str], max_chars: int = ANNOUNCEMENT_MAX_CHARS
+) -> dict[str, str]:
     """Text per language, ``{"lv": "…", "en": "…"}``, in the event's languages (or 422).
 
-    Surrounding space is trimmed and empty translations are dropped (a missing translation is
-    absent, never ``""``); at least one must remain.
+    Each text follows the text rule (:func:`conference.edge.text.check_text`) and has at most
+    ``max_chars`` characters. Surrounding space is trimmed and empty translations are dropped
+    (a missing translation is absent, never ``""``); at least one must remain.
     """
     value = args.get(name)
     if value is None:
@@ -163,17 +174,14 @@ def translated_argument(args: dict, name: str, languages: list[str]) -> dict[str
             code="bad_language",
             field=name,
         )
-    texts = {lang: text.strip() for lang, text in value.items() if text.strip()}
+    texts = {
+        lang: check_text(text, f"{name}.{lang}").strip()
+        for lang, text in value.items()
+        if text.strip()
+    }
     if not texts:
         raise Invalid(_("The text is empty."), code="empty_text", field=name)
-    if any(len(text) > ANNOUNCEMENT_MAX_CHARS for text in texts.values()):
-        raise Invalid(
-            ngettext(
-                "The text is too long: at most %(num)s character.",
-                "The text is too long: at most %(num)s characters.",
-                ANNOUNCEMENT_MAX_CHARS,
-            ),
-            code="text_too_long",
-            field=name,
-        )
+    for lang, text in texts.items():
+        if len(text) > max_chars:
+            raise too_long(f"{name}.{lang}", max_chars)
     return texts

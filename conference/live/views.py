@@ -27,7 +27,7 @@ from conference.events.services import get_event_or_404
 from conference.i18n import choose_text
 from conference.live.page_cache import cached_page
 from conference.live.publish import live_hub
-from conference.users.auth import role_required
+from conference.users.access import event_role_required
 
 bp = Blueprint("live", __name__)
 
@@ -55,7 +55,7 @@ def screen(slug: str):
 
 
 @bp.get("/moderate/<slug>")
-@role_required("moderator")
+@event_role_required("moderator")
 def console(slug: str):
     """The moderator's console: run the agenda, shift the day, announce, end the event."""
     event = get_event_or_404(slug, detail_loading())

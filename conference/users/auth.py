@@ -1,19 +1,19 @@
-"""Who is asking: passwords (Argon2id), API tokens (SHA-256), sessions, and role checks.
+"""Who is asking: passwords (Argon2id), API tokens (SHA-256) and sessions.
 
 API requests authenticate with ``Authorization: Bearer TOKEN``, or with the signed-in session
-cookie plus the CSRF token in ``X-CSRFToken``. Pages use the session only.
+cookie plus the CSRF token in ``X-CSRFToken``. Pages use the session only. What the user may
+then do in an event is :mod:`conference.users.access`'s to say.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import redirect, request, url_for
+from flask import request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
@@ -96,6 +96,7 @@ def sign_out() -> None:
 
 # Cached per request (not in g: an app context may outlive several requests in tests).
 SESSION_USER_CACHE = "conference.session_user"
+API_USER_CACHE = "conference.api_user"
 
 
 def session_user() -> User | None:
@@ -113,6 +114,7 @@ def api_user() -> User | None:
         user = user_for_token(header.removeprefix("Bearer ").strip())
         if user is None:
             raise Unauthorized(_("The API token is not valid."))
+        request.environ[API_USER_CACHE] = user  # the request log names its id
         return user
     user = session_user()
     if user is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -123,31 +125,3 @@ def api_user() -> User | None:
                 _("The security token is missing or expired. Reload the page."), code="csrf_failed"
             ) from exc
     return user
-
-
-def require_api_role(role: str) -> User:
-    """The API user if they may act as ``role``; 401 without credentials, 403 if not allowed."""
-    user = api_user()
-    if user is None:
-        raise Unauthorized(_("Please sign in first."))
-    if not user.may(role):
-        raise Forbidden(_("You are not allowed to do that."))
-    return user
-
-
-def role_required(role: str):
-    """Page decorator: redirect to sign-in when signed out, 403 when the role may not."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            user = session_user()
-            if user is None:
-                return redirect(url_for("users.login", next=request.full_path))
-            if not user.may(role):
-                raise Forbidden(_("You are not allowed to do that."))
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

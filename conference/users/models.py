@@ -10,11 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db import Base, utcnow
 
+# Global roles a user is created with; only ``admin`` reaches events by itself.
 ROLES = ("admin", "moderator", "jury")
+# Roles held per event (:class:`EventRole`); see :mod:`conference.users.access`.
+EVENT_ROLES = ("organiser", "moderator", "jury")
 
 
 class User(Base):
-    """A person who signs in: an admin, a moderator or a juror. Passwords are Argon2id hashes."""
+    """A person who signs in. Passwords are Argon2id hashes.
+
+    ``role`` is global: ``admin`` acts on every event; ``moderator`` and ``jury`` say only what
+    the user was created as, and reach an event through an :class:`EventRole` (PROTOCOL 1.1).
+    """
 
     __tablename__ = "users"
 
@@ -30,11 +37,10 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan"
     )
 
-    def may(self, role: str) -> bool:
-        """Whether this user acts with ``role``: admins may do what moderators may."""
-        if not self.active:
-            return False
-        return self.role == role or (self.role == "admin" and role == "moderator")
+    @property
+    def is_admin(self) -> bool:
+        """An active admin: every event, the users, the settings."""
+        return self.active and self.role == "admin"
 
 
 class ApiToken(Base):
@@ -64,3 +70,21 @@ class UserSession(Base):
     id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventRole(Base):
+    """``user`` holds ``role`` (organiser, moderator, jury) in ``event``: one role per user and
+    event. Changed only through :mod:`conference.users.team`, which audits every change."""
+
+    __tablename__ = "event_roles"
+    __table_args__ = (sa.UniqueConstraint("user_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

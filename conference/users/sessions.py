@@ -20,7 +20,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import session
+from flask import has_request_context, session
 
 from conference.db import db, utcnow
 from conference.users.models import User, UserSession
@@ -86,10 +86,16 @@ def revoke_sessions(user: User, keep_current: bool = False) -> int:
     whatever the caller changed before (call it last: removing a role and ending the sessions
     are then one transaction). Returns how many sessions ended. API tokens are not touched.
     """
-    query = sa.delete(UserSession).where(UserSession.user_id == user.id)
-    current = session.get(SESSION_KEY) if keep_current else None
-    if isinstance(current, str):
-        query = query.where(UserSession.id_hash != _hash(current))
-    ended = db.session.execute(query).rowcount
+    ended = end_sessions_of(db.session, user, keep_current=keep_current)
     db.session.commit()
     return ended
+
+
+def end_sessions_of(db_session, user: User, keep_current: bool = False) -> int:
+    """:func:`revoke_sessions` inside the caller's transaction (not committed): a team change
+    (:mod:`conference.users.team`) takes the role and the sessions away in one commit."""
+    query = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    current = session.get(SESSION_KEY) if keep_current and has_request_context() else None
+    if isinstance(current, str):
+        query = query.where(UserSession.id_hash != _hash(current))
+    return db_session.execute(query).rowcount

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import request, url_for
 from flask_babel import gettext as _
 
-from conference.db import db
 from conference.events.models import Event
+from conference.users.access import events_where, may_in
 from conference.users.auth import session_user
 
 
@@ -26,7 +25,7 @@ class StaffLink:
 
 
 def _may(user, event: Event, role: str) -> bool:
-    return user is not None and user.may(role)
+    return may_in(user, event, role)
 
 
 def staff_links(event: Event) -> list[StaffLink]:
@@ -45,7 +44,7 @@ def staff_links(event: Event) -> list[StaffLink]:
         ]
     if _may(user, event, "jury"):
         pages.append((_("Jury"), "jury.scoring", url_for("jury.scoring", slug=event.slug)))
-    if _may(user, event, "admin"):
+    if _may(user, event, "organiser"):
         pages.append((_("Admin"), "admin.event", url_for("admin.event", slug=event.slug)))
     return [StaffLink(label, url, request.endpoint == endpoint) for label, endpoint, url in pages]
 
@@ -55,11 +54,10 @@ def staff_events(event: Event) -> list[Event]:
     user = session_user()
     if not _may(user, event, "moderator"):
         return []
-    others = db.session.scalars(
-        sa.select(Event).where(Event.id != event.id).order_by(Event.starts_at.desc())
-    )
-    return [other for other in others if _may(user, other, "moderator")]
+    return [other for other in events_where(user, "moderator") if other.id != event.id]
 
 
 def init_app(app) -> None:
-    app.context_processor(lambda: {"staff_links": staff_links, "staff_events": staff_events})
+    app.context_processor(
+        lambda: {"staff_links": staff_links, "staff_events": staff_events, "may_in": may_in}
+    )

@@ -25,6 +25,7 @@ from conference.db import db
 from conference.events.models import Event
 from conference.extensions import limiter
 from conference.ratelimit import client_address
+from conference.users.access import events_where
 from conference.users.auth import check_password, sign_in, sign_out
 from conference.users.models import User
 
@@ -111,21 +112,20 @@ def safe_next(target: str | None) -> str | None:
 
 
 def start_page(user: User) -> str:
-    """Admins: the admin. Moderators: the console of the current or next event. Jurors: home."""
-    if user.may("admin"):
+    """Admins: the admin. Others: the page of their role in the first of their events (the
+    console for moderators and organisers, the scoring page for jurors); without one: home."""
+    if user.is_admin:
         return url_for("admin.index")
-    if user.may("moderator"):
-        event = first_event()
-        if event is not None:
-            return f"/moderate/{event.slug}"
+    event = first_event(events_where(user, "moderator"))
+    if event is not None:
+        return url_for("live.console", slug=event.slug)
+    event = first_event(events_where(user, "jury"))
+    if event is not None:
+        return url_for("jury.scoring", slug=event.slug)
     return "/"
 
 
-def first_event() -> Event | None:
+def first_event(events: list[Event]) -> Event | None:
     """The event that is live, else the next one to start, else the latest that ended."""
-    live_or_next = db.session.scalar(
-        sa.select(Event).where(Event.status != "ended").order_by(Event.starts_at).limit(1)
-    )
-    return live_or_next or db.session.scalar(
-        sa.select(Event).order_by(Event.starts_at.desc()).limit(1)
-    )
+    coming = sorted((e for e in events if e.status != "ended"), key=lambda e: e.starts_at)
+    return coming[0] if coming else max(events, key=lambda e: e.starts_at, default=None)

@@ -159,7 +159,7 @@ def test_highlight_reaches_the_screen_and_answer_and_hide_clear_it(app, event, c
     [
         ({"text": ""}, "text_required"),
         ({"text": "x" * 501}, "too_long"),
-        ({"text": "nul\u0000"}, "bad_text"),
+        ({"text": "nul\u0000"}, "control_character"),
         ({"text": "ok", "name": "n" * 81}, "too_long"),
         ({"text": 5}, "bad_text"),
     ],

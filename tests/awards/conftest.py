@@ -10,6 +10,7 @@ from conference.db import db
 from conference.events.models import Event
 from conference.users.auth import hash_password
 from conference.users.models import User
+from tests.conftest import join_team
 
 AUTHORS = [
     [("Dmitrijs Ivčeno", "LMT-21"), ("Dmitrijs Lukins", "LMT-21"), ("Maksims Romanovs", "LMT-21")],
@@ -54,23 +55,36 @@ def contest(app):
     return contest
 
 
+def _the_event(request) -> None:
+    """The test's event ("daugavpils-2021"): the demo when the test asks for it, else the small
+    contest event."""
+    request.getfixturevalue("demo" if "demo" in request.fixturenames else "contest")
+
+
 @pytest.fixture
-def juror_factory(app):
+def juror_factory(app, request):
+    """``make(email)``: a juror of the test's event (the role held in that event)."""
+    _the_event(request)
+
     def make(email):
         user = User(email=email, role="jury", password_hash=hash_password("žūrija-parole"))
         db.session.add(user)
         db.session.commit()
-        return user
+        join_team(email, "jury")
+        return db.session.get(User, user.id)
 
     return make
 
 
 @pytest.fixture
-def moderator(app):
-    """Bearer headers of a moderator, as a script running the ceremony would send them."""
+def moderator(app, request):
+    """Bearer headers of a moderator of the test's event, as a script running the ceremony
+    would send them."""
     from conference.users.services import create_token_for, create_user
 
+    _the_event(request)
     create_user("moderatore@example.org", "moderator", "moderatores parole")
+    join_team("moderatore@example.org", "moderator")
     return {"Authorization": f"Bearer {create_token_for('moderatore@example.org')}"}
 
 

@@ -10,6 +10,7 @@ from conference.awards.votes import cast_vote
 from conference.db import db
 from conference.events.models import Event
 from conference.live.models import LiveUpdate
+from tests.conftest import join_team
 
 SLUG = "daugavpils-2021"
 COMMANDS = f"/api/v1/events/{SLUG}/commands"
@@ -153,13 +154,19 @@ def test_unknown_awards_and_awards_of_another_event_are_refused(client, moderato
     ):
         response = send(client, moderator, body)
         assert response.status_code == 422, body
-    stranger = client.post(
-        "/api/v1/events/cita-konference/commands",
-        json={"type": "reveal_award", "award_id": award.id},
-        headers=moderator,
-    )
-    assert stranger.status_code == 422
-    assert stranger.get_json()["error"]["code"] == "unknown_award"
+
+    def stranger():
+        return client.post(
+            "/api/v1/events/cita-konference/commands",
+            json={"type": "reveal_award", "award_id": award.id},
+            headers=moderator,
+        )
+
+    assert stranger().status_code == 403  # no role in the other event
+    join_team("moderatore@example.org", "moderator", "cita-konference")
+    refused = stranger()
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "unknown_award"
     assert updates("award.revealed") == []
 
 

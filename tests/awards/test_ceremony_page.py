@@ -17,14 +17,16 @@ from conference.live.commands import run_command
 from conference.live.models import LiveUpdate
 from conference.users.services import create_user
 from conference.users.sessions import SESSION_KEY, open_session
+from tests.conftest import join_team
 
 SLUG = "daugavpils-2021"
 PAGE = f"/moderate/{SLUG}/ceremony"
 
 
 @pytest.fixture
-def moderator_browser(client):
+def moderator_browser(client, demo):
     user = create_user("moderatore@example.org", "moderator", "moderatores parole")
+    join_team(user.email, "moderator", SLUG)
     with client.session_transaction() as session:
         session[SESSION_KEY] = open_session(user)
     return client
@@ -46,6 +48,7 @@ def reveals() -> list[int]:
 def test_attendees_and_jurors_do_not_see_the_ceremony_page(client, demo):
     assert client.get(PAGE).status_code == 302  # to the sign-in page
     juror = create_user("anna@example.org", "jury", "žūrijas parole")
+    join_team(juror.email, "jury", SLUG)  # a juror of this very event
     with client.session_transaction() as session:
         session[SESSION_KEY] = open_session(juror)
     assert client.get(PAGE).status_code == 403

@@ -8,6 +8,7 @@ from conference.awards.models import JuryScore
 from conference.db import db
 from conference.users.services import create_token_for, create_user
 from conference.users.sessions import SESSION_KEY, open_session
+from tests.conftest import join_team
 
 
 def signed_in(client, user):
@@ -52,6 +53,7 @@ def test_a_bad_score_is_refused_with_a_message_and_nothing_stored(client, contes
 def test_jury_pages_are_for_jurors_and_decision_for_admins(client, contest, juror_factory):
     assert client.get("/jury/daugavpils-2021").status_code == 302
     moderator = create_user("mod@example.org", "moderator", "moderatora parole")
+    join_team(moderator.email, "moderator")
     signed_in(client, moderator)
     assert client.get("/jury/daugavpils-2021").status_code == 403
     signed_in(client, juror_factory("anna@example.org"))
@@ -83,6 +85,7 @@ def test_attendees_vote_through_the_api_once_each(client, contest):
         client.get(f"/api/v1/events/daugavpils-2021/contests/{contest.id}/tally").status_code == 401
     )
     moderator = create_user("mod@example.org", "moderator", "moderatora parole")
+    join_team(moderator.email, "moderator")
     token = create_token_for(moderator.email)
     tally = client.get(
         f"/api/v1/events/daugavpils-2021/contests/{contest.id}/tally",

@@ -13,7 +13,7 @@ from conference.awards.ceremony import next_to_reveal
 from conference.translations.tool import FRAGMENTS_DIR, extract
 from conference.users.services import create_user
 from conference.users.sessions import SESSION_KEY, open_session
-from tests.conftest import compile_fragment
+from tests.conftest import compile_fragment, join_team
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "conference"
 FRAGMENT = FRAGMENTS_DIR / "awards.lv.po"
@@ -69,6 +69,7 @@ def test_refusals_come_in_latvian(client, demo, moderator):
 
 def test_the_ceremony_page_and_the_code_count_in_latvian(client, demo):
     user = create_user("moderatore@example.org", "moderator", "moderatores parole")
+    join_team(user.email, "moderator", SLUG)
     with client.session_transaction() as session:
         session[SESSION_KEY] = open_session(user)
     page = client.get(f"/moderate/{SLUG}/ceremony?lang=lv").get_data(as_text=True)

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from tusclient import client as tus_client
 
+from tests.conftest import join_team
 from tests.e2e.conftest import create_demo_database, server_database
 from tests.e2e.greeting_sync import describe_player
 from tests.e2e.live_server import ServerProcess
@@ -73,6 +74,7 @@ def start_server(instance: Path) -> GreetingsServer:
         invite_token = create_invite(event, italy)[1]
         greetings_item = next(item.id for item in event.items if item.kind == "greetings")
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
         api_token = create_token_for(EMAIL)
     process = GreetingsServer(instance, database_url)
     process.invite_token, process.api_token = invite_token, api_token

@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import server_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -35,6 +36,7 @@ def server(start_demo_server):
     process = start_demo_server()
     with server_database(process.instance, process.database_url):
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
         process.token = create_token_for(EMAIL)
     return process
 

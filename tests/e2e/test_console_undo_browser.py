@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import server_database
 from tests.e2e.live_server import ServerProcess
 from tests.e2e.test_live_browser import (
@@ -44,6 +45,7 @@ def server_2021(tmp_path):
         db.create_all()
         make_sample_event(starts_at=datetime(2021, 6, 15, 8, 0, tzinfo=UTC))
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
     process = ServerProcess(instance, database_url)
     process.start()
     yield process

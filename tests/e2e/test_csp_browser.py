@@ -17,6 +17,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import server_database
 from tests.e2e.greeting_playback import (
     EMAIL,
@@ -61,6 +62,7 @@ def server(tmp_path_factory):
 
             create_user(ADMIN, "admin", PASSWORD)
             create_user(JUROR, "jury", PASSWORD)
+            join_team(JUROR, "jury")  # roles are held per event
         event = api(process, f"/api/v1/events/{SLUG}")
         process.contest_id = event["contests"][0]["id"]
         command(process, {"type": "start_event"})

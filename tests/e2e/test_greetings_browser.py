@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import create_demo_database, server_database
 from tests.e2e.live_server import ServerProcess
 from tests.greetings.media_samples import write_video
@@ -51,6 +52,7 @@ def server(tmp_path):
         estonian = next(o for o in event.organisations if o.country == "EE")
         token = create_invite(event, estonian)[1]
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
     process = GreetingsServer(instance, database_url)
     process.token = token
     process.start()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import server_database
 from tests.e2e.live_server import NoWebSocketProxy, ServerProcess
 from tests.live.sample_event import PROGRAMME, SLUG
@@ -45,6 +46,7 @@ def prepare_database(instance, database_url: str) -> str:
         start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
         make_sample_event(starts_at=start)
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
         return create_token_for(EMAIL)
 
 
@@ -266,6 +268,7 @@ def test_a_click_on_a_stale_console_is_refused_and_explained(new_context, server
         from conference.users.services import create_user
 
         create_user("otrs.moderators@example.org", "moderator", PASSWORD)
+        join_team("otrs.moderators@example.org", "moderator")  # roles are held per event
     command(server, {"type": "start_event"})
     first = sign_in_to_console(new_context, server)
     second = new_context(viewport={"width": 1366, "height": 900}).new_page()

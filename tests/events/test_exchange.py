@@ -347,3 +347,19 @@ def test_odd_files_are_refused_with_a_message_not_a_crash(app, text):
     with pytest.raises(EventFileError) as refused:
         import_event(text)
     assert refused.value.problems and refused.value.message
+
+
+@pytest.mark.parametrize("decided_by", ["organiser", "moderator"])
+def test_a_winner_decided_by_hand_in_the_ceremony_round_trips(demo, client, decided_by):
+    """The ceremony page records who decided by their role in the event (PROTOCOL 1.1)."""
+    from conference.awards.jury import set_winners
+
+    award = db.session.scalar(sa.select(Award).where(Award.kind == "director"))
+    set_winners(award, [award.contest.entries[-1].id], decided_by=decided_by)
+    text = export_event(demo)
+    assert f'decided_by = "{decided_by}"' in text
+    import_event(text, replace=True)
+    decided = db.session.scalars(
+        sa.select(AwardWinner.decided_by).where(AwardWinner.award_id == award.id)
+    ).all()
+    assert decided == [decided_by]

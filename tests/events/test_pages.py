@@ -260,3 +260,21 @@ def test_root_without_events_says_so(client):
     assert text(document.xpath("//h1")[0]) == "Pasākumi"
     assert "Pasākumu vēl nav." in text(document.xpath("//main")[0])
     assert not document.xpath("//nav[contains(@class,'event-nav')]")
+
+
+@pytest.mark.parametrize(
+    ("lang", "subscribe", "calendar_title"),
+    [
+        ("lv", "Abonēt savā kalendārā", "Erasmus+ projektu rezultātu izvērtēšanas"),
+        ("en", "Subscribe in your calendar", "International conference evaluating"),
+    ],
+)
+def test_the_agenda_offers_its_calendar_feed(demo, client, lang, subscribe, calendar_title):
+    from icalendar import Calendar
+
+    page = client.get(f"/events/{demo}/agenda?lang={lang}").get_data(as_text=True)
+    webcal = f"webcal://localhost/api/v1/events/{demo}/schedule.ics?lang={lang}"
+    assert f'<a href="{webcal}" rel="alternate" type="text/calendar">{subscribe}</a>' in page
+    feed = client.get(webcal.replace("webcal://localhost", ""), headers={"Cookie": ""})
+    assert feed.status_code == 200
+    assert str(Calendar.from_ical(feed.data)["X-WR-CALNAME"]).startswith(calendar_title)

@@ -21,6 +21,7 @@ from conference.greetings.worker import EmbeddedConsumer
 from conference.people.models import Organisation
 from conference.translations import TRANSLATIONS_DIR
 from conference.users.services import create_token_for, create_user
+from tests.conftest import join_team
 
 FRAGMENTS = Path(__file__).resolve().parents[2] / "conference/translations/fragments"
 STARTS_AT = datetime(2021, 6, 15, 11, 0, tzinfo=UTC)
@@ -123,8 +124,10 @@ def invite_token(event, partner):
 
 
 @pytest.fixture
-def moderator_token(app):
+def moderator_token(event):
+    """The API token of a moderator of ``event`` (a role held in that event only)."""
     create_user("moderatore@example.org", "moderator", "correct horse battery")
+    join_team("moderatore@example.org", "moderator", event.slug)
     return create_token_for("moderatore@example.org")
 
 

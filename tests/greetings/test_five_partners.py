@@ -24,6 +24,8 @@ from conference.demo import DEMO_SLUG, install_demo
 from conference.events.models import AgendaItem, Event
 from conference.greetings.invites import create_invite
 from conference.people.models import Organisation
+from conference.users.services import create_token_for, create_user
+from tests.conftest import join_team
 from tests.live.servers import Follower, ServerProcess, send_command
 
 from .media_samples import write_video
@@ -194,6 +196,16 @@ def server(app, db_url, tmp_path, app_config):
     process.greetings_item_id = item_id
     yield process
     process.stop()
+
+
+@pytest.fixture
+def moderator_token(server):
+    """A moderator of the demo event (this test's event is the demo, not the small one)."""
+    create_user("moderatore@example.org", "moderator", "correct horse battery")
+    join_team("moderatore@example.org", "moderator", DEMO_SLUG)
+    token = create_token_for("moderatore@example.org")
+    db.session.remove()
+    return token
 
 
 def test_five_partners_upload_and_every_attendee_sees_their_greetings_in_step(

@@ -13,6 +13,7 @@ from conference.greetings.invites import create_invite, revoke_invite
 from conference.greetings.models import Greeting, Invite
 from conference.users.services import create_user
 from conference.users.sessions import SESSION_KEY, open_session
+from tests.conftest import join_team
 
 from .factories import make_greeting
 
@@ -30,6 +31,8 @@ def offered(page) -> list[str]:
 
 def sign_in_as(client, role: str):
     user = create_user(f"{role}@example.org", role, "correct horse battery")
+    if role != "admin":
+        join_team(user.email, role)  # the test's event, "daugavpils-2021"
     with client.session_transaction() as session:
         session[SESSION_KEY] = open_session(user)
     return user

@@ -93,8 +93,8 @@ def test_attendees_see_only_approved_ready_greetings_without_state(client, event
             "title": "Apstiprināts",
             "message": None,
             "duration_s": 12.5,
-            "video_url": f"/media/{shown.video_file}",
-            "poster_url": f"/media/{shown.poster_file}",
+            "video_url": f"http://localhost/media/{shown.video_file}",
+            "poster_url": f"http://localhost/media/{shown.poster_file}",
         }
     ]
 
@@ -218,3 +218,22 @@ def test_reviews_and_playlist_moves_are_in_the_audit_log(client, event, partner,
             {"playlist": [second.id, first.id]},
         ),
     ]
+
+
+def test_media_revalidation_compares_etags_weakly(client, event, partner):
+    greeting = make_greeting(event, partner, review="approved")
+    url = f"/media/{greeting.video_file}"
+    with client.get(url) as whole:
+        etag = whole.headers["ETag"].removeprefix("W/")
+    for value in (etag, f"W/{etag}", f'"x", W/{etag}', "*"):
+        with client.get(url, headers={"If-None-Match": value}) as again:
+            assert again.status_code == 304, value
+            assert again.data == b""
+
+
+def test_api_file_urls_are_absolute_and_follow_the_public_url(app, client, event, partner):
+    greeting = make_greeting(event, partner, review="approved")
+    app.config["PUBLIC_URL"] = "https://konference.example.lv/"
+    listed = client.get("/api/v1/events/daugavpils-2021/greetings").get_json()
+    assert listed[0]["video_url"] == f"https://konference.example.lv/media/{greeting.video_file}"
+    assert listed[0]["poster_url"] == f"https://konference.example.lv/media/{greeting.poster_file}"

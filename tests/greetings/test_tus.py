@@ -30,6 +30,7 @@ def test_options_announces_version_extensions_and_maximum(app, client, invite_to
     assert answer.headers["Tus-Resumable"] == "1.0.0"
     assert set(answer.headers["Tus-Extension"].split(",")) == {
         "creation",
+        "creation-with-upload",
         "termination",
         "expiration",
     }

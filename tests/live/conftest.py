@@ -11,7 +11,7 @@ from conference.awards.models import Contest
 from conference.db import db
 from conference.events.models import AgendaItem, Event
 from conference.users.services import create_token_for, create_user
-from tests.conftest import compile_fragment
+from tests.conftest import compile_fragment, join_team
 
 FRAGMENT = Path(__file__).resolve().parents[2] / "conference/translations/fragments/live.lv.po"
 ITEM_TITLES = [
@@ -57,8 +57,10 @@ def event(app):
 
 
 @pytest.fixture
-def moderator_token(app):
+def moderator_token(event):
+    """The API token of a moderator of ``event`` (a role held in that event only)."""
     create_user("moderatore@example.org", "moderator", "correct horse battery")
+    join_team("moderatore@example.org", "moderator", event.slug)
     return create_token_for("moderatore@example.org")
 
 

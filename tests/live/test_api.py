@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from conference.app import PACKAGE_DIR
 from conference.users.services import create_token_for, create_user
 from conference.users.sessions import SESSION_KEY, open_session
+from tests.conftest import join_team
 
 COMMANDS = "/api/v1/events/daugavpils-2021/commands"
 STATE = "/api/v1/events/daugavpils-2021/state"
@@ -50,6 +51,7 @@ def test_moderator_and_admin_may(client, event, moderator):
 
 def test_session_cookie_needs_the_csrf_header(app, client, event):
     user = create_user("vaditajs@example.org", "moderator", "correct horse battery")
+    join_team(user.email, "moderator", event.slug)
     with app.test_request_context():
         token = generate_csrf()
         raw = session["csrf_token"]

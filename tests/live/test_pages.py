@@ -15,6 +15,7 @@ from conference.awards.models import Award, AwardWinner, Contest, Entry, EntryAu
 from conference.db import db, utcnow
 from conference.users.services import create_user
 from conference.users.sessions import SESSION_KEY, open_session
+from tests.conftest import join_team
 from tests.live.sample_event import EVENT_TITLE, SLUG, make_sample_event
 
 SNAPSHOT_KEYS = {
@@ -49,6 +50,8 @@ def json_block(html: str, element_id: str):
 
 def sign_in_as(client, role: str) -> None:
     user = create_user(f"{role}@example.org", role, "correct horse battery")
+    if role != "admin":
+        join_team(user.email, role)  # the test's event, "daugavpils-2021"
     with client.session_transaction() as session:
         session[SESSION_KEY] = open_session(user)
 

@@ -8,6 +8,8 @@ import pytest
 import requests
 
 from conference.demo import install_demo
+from conference.users.services import create_token_for, create_user
+from tests.conftest import join_team
 from tests.live.servers import Follower, send_command
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -28,9 +30,13 @@ def rejoin(follower: Follower) -> None:
 
 
 def test_the_reference_conference_from_scheduled_to_ended_through_a_restart(
-    app, start_server, moderator_token, redis_url, db_url
+    app, redis_url, db_url, request
 ):
     install_demo()
+    create_user("moderatore@example.org", "moderator", "correct horse battery")
+    join_team("moderatore@example.org", "moderator", SLUG)
+    moderator_token = create_token_for("moderatore@example.org")
+    start_server = request.getfixturevalue("start_server")
     multi = not db_url.startswith("sqlite")
     settings = {"socketio_message_queue": redis_url} if multi else {}
     servers = [start_server(**settings) for _ in range(3 if multi else 1)]

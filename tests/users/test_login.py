@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin.browser import PASSWORD, csrf_of, post_form, sign_in
+from tests.conftest import join_team
 from tests.events.reference_event import build_reference_event
 
 
@@ -25,6 +26,9 @@ def test_session_cookie_is_httponly_and_lax(app, client, admin):
 def test_moderator_lands_on_the_console_of_the_event(app, client, make_user):
     build_reference_event()
     make_user("moderatore@example.org", "moderator")
+    assert sign_in(client, "moderatore@example.org").location == "/"  # no event of theirs yet
+    client.delete_cookie("session")
+    join_team("moderatore@example.org", "moderator")
     response = sign_in(client, "moderatore@example.org")
     assert response.location == "/moderate/daugavpils-2021"
 

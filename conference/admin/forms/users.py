@@ -9,7 +9,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional
 from conference.admin.forms.base import AdminForm
 from conference.admin.forms.fields import options, strip
 from conference.admin.templating import ROLE_NAMES
-from conference.users.models import ROLES
+from conference.users.models import EVENT_ROLES, ROLES
 from conference.users.services import MIN_PASSWORD_LENGTH
 
 
@@ -59,3 +59,16 @@ class UserForm(AdminForm):
             "role": self.role.data,
             "password": self.password.data,
         }
+
+
+class TeamMemberForm(AdminForm):
+    """Give a user (by e-mail) a role in the event."""
+
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)], filters=[strip])
+    role = SelectField(
+        _l("Role in this event"),
+        choices=options((role, ROLE_NAMES[role]) for role in EVENT_ROLES),
+    )
+
+    def values(self) -> dict:
+        return {"email": self.email.data, "role": self.role.data}

@@ -171,7 +171,7 @@ def import_event_file(raw: bytes, replace: bool, actor: Actor = SYSTEM) -> Event
 
 
 def export_event_file(event: Event) -> str:
-    """The whole event as TOML, the secret winners included (for admins only)."""
+    """The whole event as TOML, the secret winners included (the event's organisers and admins)."""
     from conference.events.exchange import export_event
 
     return export_event(event.slug)

@@ -7,5 +7,6 @@ from conference.admin.views import (  # noqa: F401
     events,
     exchange,
     programme,
+    team,
     users,
 )

@@ -9,12 +9,16 @@ from conference.admin.blueprint import bp
 from conference.admin.forms.events import DeleteEventForm, event_form
 from conference.admin.services.events import delete_event, event_by_slug, list_events, save_event
 from conference.admin.views.common import current_actor, form_page, submit
+from conference.users.access import events_where
+from conference.users.auth import session_user
 
 
 @bp.get("/")
 def index():
-    """Every event, with links to create one and to import one."""
-    return render_template("admin/index.html", events=list_events())
+    """Every event (an organiser: theirs), with links to create one and to import one."""
+    user = session_user()
+    events = list_events() if user.is_admin else events_where(user, "organiser")
+    return render_template("admin/index.html", events=events)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

@@ -40,7 +40,7 @@ def import_event():
 
 @bp.get("/events/<slug>/export.toml")
 def export_event(slug: str):
-    """The whole event, winners included (admins only), as ``<slug>.toml``."""
+    """The whole event, winners included (the event's organisers and admins), as ``<slug>.toml``."""
     event = event_by_slug(slug)
     return Response(
         export_event_file(event),

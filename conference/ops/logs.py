@@ -1,0 +1,112 @@
+"""Log lines for whoever runs the server: one per request, one per command, text or JSON.
+
+A line names the event (its slug), the actor (a user id, never an e-mail, a name or a token)
+and the time taken. Requests are logged by their route (``/partner/<token>``), never by their
+path, because paths and query strings carry secrets (invite tokens, upload keys); no header,
+cookie, body or form field is ever logged. ``[logging] format = "json"`` writes one JSON
+object per line (for Loki, Elasticsearch, journald's JSON export); ``"text"`` (default) writes
+``time level logger message key=value …``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+from flask import g, request
+
+request_log = logging.getLogger("conference.requests")
+
+# Attributes every LogRecord has; anything else on a record came from ``extra`` (our fields).
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+def log_line(logger: logging.Logger, message: str, level: int = logging.INFO, **fields) -> None:
+    """Log ``message key=value …``; the fields also travel as attributes for the JSON format."""
+    if not logger.isEnabledFor(level):
+        return
+    text = " ".join(f"{key}={_text(value)}" for key, value in fields.items())
+    logger.log(level, f"{message} {text}" if text else message, extra={"fields": fields})
+
+
+def _text(value) -> str:
+    if value is None:
+        return "-"
+    text = str(value)
+    return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, and the record's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}) or {})
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+JSONFormatter.converter = time.gmtime
+
+
+def configure_logging(settings: dict) -> None:
+    """The root logger for ``serve`` and ``worker``: level and format from ``[logging]``."""
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.get("format") == "json":
+        handler.setFormatter(JSONFormatter())
+    else:
+        formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+        formatter.converter = time.gmtime
+        formatter.default_msec_format = "%s.%03dZ"
+        handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(str(settings.get("level", "info")).upper())
+    # gevent-websocket logs every request at INFO, with its path; ours says what matters.
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
+    # huey logs each task with its arguments at INFO; the arguments are ids and upload keys.
+    logging.getLogger("huey").setLevel(logging.WARNING)
+
+
+QUIET_ROUTES = ("/health", "/metrics")
+
+
+def start_request_timer() -> None:
+    g._request_started = time.perf_counter()
+
+
+def log_request(response):
+    """After each request: one line with method, route, status, event, actor, milliseconds."""
+    started = g.pop("_request_started", None)
+    rule = request.url_rule.rule if request.url_rule is not None else "-"
+    if started is None or rule in QUIET_ROUTES or rule.startswith("/static/"):
+        return response
+    log_line(
+        request_log,
+        "request",
+        method=request.method,
+        route=rule,
+        status=response.status_code,
+        event=(request.view_args or {}).get("slug"),
+        actor=_actor_id(),
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return response
+
+
+def _actor_id() -> int | None:
+    """The user id this request acted as, if it was looked up anyway (no query of our own)."""
+    from conference.users.auth import API_USER_CACHE, SESSION_USER_CACHE
+
+    user = request.environ.get(API_USER_CACHE) or request.environ.get(SESSION_USER_CACHE)
+    return getattr(user, "id", None)
