@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import join_team
 from tests.e2e.conftest import server_database
 from tests.e2e.live_server import ServerProcess
 from tests.e2e.test_every_page_looked_at import AXE, AXE_RUN
@@ -52,6 +53,7 @@ def server(tmp_path):
         set_poll(db.session, event, None, POLL)
         db.session.commit()
         create_user(EMAIL, "moderator", PASSWORD)
+        join_team(EMAIL, "moderator")  # roles are held per event
     process = ServerProcess(instance, database_url)
     process.start()
     yield process
