@@ -32,6 +32,7 @@ DOMAINS = (
     "conference.awards",
     "conference.admin",
     "conference.audit",
+    "conference.images",
 )
 
 

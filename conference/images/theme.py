@@ -1,0 +1,127 @@
+"""An event's accent colour: checked, stored, and turned into a stylesheet that keeps AA contrast.
+
+The accent colour an organiser picks may be any colour, light yellow included, but the pages
+put white text on the brand colour (header, navigation, buttons) and brand-coloured links on
+white. So the stylesheet (``/events/<slug>/theme.css``, :func:`theme_css`) does not use the
+colour as it is for those: ``--brand`` is the accent darkened until white text on it (and it
+as text on white) reaches 4.5:1 (WCAG AA for normal text), ``--brand-dark`` darker still. The
+colour itself is only used where it carries no text of its own (a stripe under the header, the
+banner's edge), and for the rare text on it (``--event-accent-text``) white or near-black is
+chosen, whichever contrasts more (one of the two always reaches 4.5:1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+
+from conference.audit.log import SYSTEM, Actor
+from conference.errors import Invalid
+from conference.live.change import live_change
+
+COLOUR = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+WHITE = (255, 255, 255)
+NEAR_BLACK = (0x1B, 0x1F, 0x24)  # the site's --ink
+AA = 4.5
+
+
+def parse_colour(text: str | None) -> str | None:
+    """``#rrggbb`` (lower case) from ``#rgb``/``#rrggbb`` with or without ``#``; None for
+    nothing; :class:`Invalid` (422 ``bad_colour``) for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = COLOUR.fullmatch(text)
+    if not match:
+        raise Invalid(
+            _("Enter the colour as #rrggbb, for example #0b4aa2."),
+            code="bad_colour",
+            field="accent_color",
+        )
+    digits = match.group(1).lower()
+    if len(digits) == 3:
+        digits = "".join(digit * 2 for digit in digits)
+    return "#" + digits
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def hex_of(value: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{channel:02x}" for channel in value)
+
+
+def luminance(value: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG 2.x)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(channel) for channel in value)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """The contrast ratio of two colours, 1 to 21."""
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_on(colour: str) -> str:
+    """White or near-black, whichever reads better on ``colour``."""
+    value = rgb(colour)
+    return (
+        hex_of(WHITE)
+        if contrast(WHITE, value) >= contrast(NEAR_BLACK, value)
+        else hex_of(NEAR_BLACK)
+    )
+
+
+def darkened(value: tuple[int, int, int], factor: float) -> tuple[int, int, int]:
+    return tuple(round(channel * factor) for channel in value)  # type: ignore[return-value]
+
+
+def mixed_with_white(value: tuple[int, int, int], share: float) -> tuple[int, int, int]:
+    return tuple(round(channel * share + 255 * (1 - share)) for channel in value)  # type: ignore[return-value]
+
+
+def brand_from(colour: str) -> str:
+    """The accent darkened in small steps until it reaches 4.5:1 against white."""
+    value = rgb(colour)
+    factor = 1.0
+    while contrast(darkened(value, factor), WHITE) < AA:
+        factor -= 0.02
+    return hex_of(darkened(value, factor))
+
+
+def theme_css(colour: str) -> str:
+    """The stylesheet for an event whose accent colour is ``colour`` (``#rrggbb``)."""
+    brand = brand_from(colour)
+    brand_dark = hex_of(darkened(rgb(brand), 0.72))
+    tint = hex_of(mixed_with_white(rgb(colour), 0.12))
+    return (
+        "/* The event's accent colour (conference.images.theme). */\n"
+        ":root {\n"
+        f"  --event-accent: {colour};\n"
+        f"  --event-accent-text: {text_on(colour)};\n"
+        f"  --brand: {brand};\n"
+        f"  --brand-dark: {brand_dark};\n"
+        f"  --brand-tint: {tint};\n"
+        "}\n"
+    )
+
+
+def set_accent_colour(slug: str, text: str | None, actor: Actor = SYSTEM) -> str | None:
+    """Set (or clear, for an empty ``text``) the event's accent colour; audited, and published
+    as ``event.changed`` (its ``accent_color``). Returns the stored ``#rrggbb``."""
+    colour = parse_colour(text)
+    with live_change(slug, actor) as change:
+        previous = change.event.accent_color
+        change.event.accent_color = colour
+        change.audit_edit(
+            "event", change.event.id, slug, {"accent_color": previous}, {"accent_color": colour}
+        )
+    return colour
