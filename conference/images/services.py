@@ -17,9 +17,9 @@ from typing import BinaryIO
 from conference.audit.log import SYSTEM, Actor
 from conference.errors import Invalid, NotFound
 from conference.images import storage
+from conference.images.colours import parse_colour
 from conference.images.errors import rejection
 from conference.images.processing import ImageRejected, Shape, make_renditions
-from conference.images.theme import parse_colour
 from conference.live.change import Change, live_change
 from conference.people.models import Organisation, Person
 

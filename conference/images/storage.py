@@ -59,6 +59,14 @@ def url(picture: dict | None, width: int | None = None) -> str | None:
     return f"{root}/media/images/{picture['key']}-{chosen}.{picture['ext']}"
 
 
+def chosen_width(picture: dict, width: int | None = None) -> int:
+    """The narrowest rendition at least ``width`` across (else the widest)."""
+    widths = picture["widths"]
+    if width is None:
+        return max(widths)
+    return min((w for w in widths if w >= width), default=max(widths))
+
+
 def srcset(picture: dict | None) -> str:
     """``<url> 160w, <url> 320w, …`` for the ``srcset`` attribute."""
     if not picture:

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_file, u
 
 from conference.events.services import get_event_or_404
 from conference.images import storage
-from conference.images.theme import theme_css
+from conference.images.colours import theme_css
 
 bp = Blueprint("images", __name__)
 
@@ -67,16 +67,31 @@ def absolute(path: str) -> str:
     return base + path
 
 
+OG_LOCALES = {
+    "lv": "lv_LV",
+    "en": "en_GB",
+    "et": "et_EE",
+    "it": "it_IT",
+    "es": "es_ES",
+    "pt": "pt_PT",
+    "de": "de_DE",
+}
+
+
+def og_locale(code: str) -> str:
+    """Open Graph's ``language_TERRITORY`` for a page language (``lv`` → ``lv_LV``)."""
+    return OG_LOCALES.get(code, code)
+
+
 def register_helpers(app) -> None:
     """``picture_url``, ``picture_srcset``, ``picture_height``, ``theme_url``, ``absolute_url``
-    for every template."""
-
-    @app.context_processor
-    def _picture_helpers():
-        return {
-            "picture_url": storage.url,
-            "picture_srcset": storage.srcset,
-            "picture_height": storage.height_for,
-            "theme_url": theme_url,
-            "absolute_url": absolute,
-        }
+    for every template (globals, so imported macros see them too)."""
+    app.jinja_env.globals.update(
+        picture_url=storage.url,
+        picture_srcset=storage.srcset,
+        picture_height=storage.height_for,
+        picture_width=storage.chosen_width,
+        og_locale=og_locale,
+        theme_url=theme_url,
+        absolute_url=absolute,
+    )

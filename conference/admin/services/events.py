@@ -107,7 +107,7 @@ def _check_event(values: dict, event: Event | None) -> None:
 
 def delete_event(event: Event, values: dict) -> str:
     """Delete ``event`` with everything in it (programme, people, contests, votes, the live
-    log, greetings and their video files); returns its slug. Commits.
+    log, greetings and their video files, pictures and their files); returns its slug. Commits.
 
     Refuses (nothing deleted): a confirmation that is not the event's slug, a live event, a
     greeting upload receiving bytes at this moment.
@@ -115,6 +115,8 @@ def delete_event(event: Event, values: dict) -> str:
     from conference.greetings import storage
     from conference.greetings.models import Greeting
     from conference.greetings.removal import remove_greeting
+    from conference.images.services import pictures_of
+    from conference.images.storage import remove_files
     from conference.live.publish import refresh_event
 
     slug = event.slug
@@ -136,8 +138,11 @@ def delete_event(event: Event, values: dict) -> str:
             code="upload_busy",
             field="slug",
         ) from None
+    pictures = pictures_of(event)
     db.session.delete(event)
     db.session.commit()
+    for picture in pictures:
+        remove_files(picture)
     # Every process drops its cached snapshot (the event is gone from the database).
     refresh_event(slug)
     return slug

@@ -98,12 +98,15 @@ function renderAgenda(state) {
   for (const row of [...list.querySelectorAll("[data-item-id]")]) {
     if (!wanted.has(row.dataset.itemId)) row.remove(); // deleted by the organisers
   }
+  const upcoming = state.event.status === "ended" ? undefined : state.items.find((item) => item.status === "upcoming");
+  const nextId = upcoming ? upcoming.id : null;
   state.items.forEach((item, index) => {
     const row = agendaRow(list, item);
     // Only rows out of place move (a new item, a reordered agenda), so focus and screen
     // readers stay put on an ordinary update.
     if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
-    row.className = `live-agenda__item is-${item.status}`;
+    const isNext = item.id === nextId;
+    row.className = `live-agenda__item is-${item.status}${isNext ? " is-next" : ""}`;
     const info = page.items[item.id];
     if (info) row.querySelector('[data-field="title"]').textContent = info.title;
     setTime(row.querySelector('[data-field="start"]'), item.actual_start || item.planned_start, format);
@@ -114,7 +117,8 @@ function renderAgenda(state) {
       format,
       phrases,
     );
-    row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${item.status}`);
+    const status = item.status === "upcoming" && isNext ? "next" : item.status;
+    row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${status}`);
     if (item.status === "live") row.setAttribute("aria-current", "true");
     else row.removeAttribute("aria-current");
   });

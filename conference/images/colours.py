@@ -16,9 +16,7 @@ import re
 
 from flask_babel import gettext as _
 
-from conference.audit.log import SYSTEM, Actor
 from conference.errors import Invalid
-from conference.live.change import live_change
 
 COLOUR = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 WHITE = (255, 255, 255)
@@ -112,16 +110,3 @@ def theme_css(colour: str) -> str:
         f"  --brand-tint: {tint};\n"
         "}\n"
     )
-
-
-def set_accent_colour(slug: str, text: str | None, actor: Actor = SYSTEM) -> str | None:
-    """Set (or clear, for an empty ``text``) the event's accent colour; audited, and published
-    as ``event.changed`` (its ``accent_color``). Returns the stored ``#rrggbb``."""
-    colour = parse_colour(text)
-    with live_change(slug, actor) as change:
-        previous = change.event.accent_color
-        change.event.accent_color = colour
-        change.audit_edit(
-            "event", change.event.id, slug, {"accent_color": previous}, {"accent_color": colour}
-        )
-    return colour
