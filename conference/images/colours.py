@@ -6,8 +6,8 @@ white. So the stylesheet (``/events/<slug>/theme.css``, :func:`theme_css`) does 
 colour as it is for those: ``--brand`` is the accent darkened until white text on it (and it
 as text on white) reaches 4.5:1 (WCAG AA for normal text), ``--brand-dark`` darker still. The
 colour itself is only used where it carries no text of its own (a stripe under the header, the
-banner's edge), and for the rare text on it (``--event-accent-text``) white or near-black is
-chosen, whichever contrasts more (one of the two always reaches 4.5:1).
+banner's edge), and for the rare text on it (``--event-accent-text``) white, near-black or
+black is chosen, the first that reaches 4.5:1 (black or white always does).
 """
 
 from __future__ import annotations
@@ -69,13 +69,13 @@ def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float
 
 
 def text_on(colour: str) -> str:
-    """White or near-black, whichever reads better on ``colour``."""
+    """White, else the site's near-black, else black: the first that reaches 4.5:1 on
+    ``colour`` (black or white always does: the worst case, a mid grey, gives 4.6:1 with black)."""
     value = rgb(colour)
-    return (
-        hex_of(WHITE)
-        if contrast(WHITE, value) >= contrast(NEAR_BLACK, value)
-        else hex_of(NEAR_BLACK)
-    )
+    for candidate in (WHITE, NEAR_BLACK, (0, 0, 0)):
+        if contrast(candidate, value) >= AA:
+            return hex_of(candidate)
+    return hex_of(WHITE if contrast(WHITE, value) > contrast((0, 0, 0), value) else (0, 0, 0))
 
 
 def darkened(value: tuple[int, int, int], factor: float) -> tuple[int, int, int]:

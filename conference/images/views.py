@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 
 from conference.events.services import get_event_or_404
 from conference.images import storage
@@ -37,6 +46,14 @@ def image_file(name: str):
         max_age=31536000,
     )
     response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own; pages name their icons in <link rel=icon>."""
+    response = send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
 
