@@ -117,7 +117,7 @@ def monogram(organisation: dict) -> str:
     return initials(organisation["name"])
 
 
-def organisation_mark(text: str, colour, width: int = 640, height: int = 320) -> Image.Image:
+def organisation_mark(text: str, colour, width: int = 320, height: int = 160) -> Image.Image:
     """A monogram mark beside three bars: clearly a placeholder, in the organisation's colour."""
     scale = 2
     image = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))

@@ -165,4 +165,4 @@ def _save(image: Image.Image, path: Path, ext: str) -> None:
         if ext == "jpg":
             image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         else:
-            image.save(out, "PNG", optimize=True)
+            image.save(out, "PNG", compress_level=6)

@@ -189,3 +189,15 @@ def test_the_favicon_is_the_event_logo_and_static_otherwise(demo, client):
             "image/x-icon",
             "image/vnd.microsoft.icon",
         )
+
+
+def test_a_partners_upload_page_has_no_link_preview(demo, client):
+    """Its address is the partner's secret upload link: nothing invites a crawler to it."""
+    from conference.greetings.invites import create_invite
+
+    partner = next(o for o in demo.organisations if o.role == "partner")
+    _, token = create_invite(demo, partner)
+    page = client.get(f"/partner/{token}?lang=et")
+    assert page.status_code == 200
+    assert "og:" not in page.text and "twitter:" not in page.text
+    assert storage.url(demo.logo_image, 160) in page.text
