@@ -132,3 +132,27 @@ def test_the_event_looks_like_itself(face_server, new_context, screenshots_dir, 
     chosen = page.locator(".speaker__photo").first.evaluate("(img) => img.currentSrc")
     # 6rem = 96 CSS px: the 160 px rendition at 1x; Chromium may take a larger one when cached.
     assert chosen.rsplit("-", 1)[1].split(".")[0] in ("160", "320"), chosen
+
+
+ACCENT = "getComputedStyle(document.documentElement).getPropertyValue('--event-accent').trim()"
+
+
+def test_a_new_accent_colour_reaches_an_open_live_page(start_demo_server, new_context):
+    """The admin's look change goes through the one pass: followers get ``event.changed`` and
+    the open page swaps its theme stylesheet without a reload."""
+    server = start_demo_server()
+    page = new_context().new_page()
+    page.goto(f"{server.url}/events/{SLUG}?lang=en")
+    expect(page.locator('[data-live-page][data-connection="live"]')).to_be_visible()
+    assert page.evaluate(ACCENT) == "#00778a"
+    page.evaluate("window.notReloaded = true")
+    with server_database(server.instance, server.database_url):
+        from conference.images.services import save_look
+
+        save_look(SLUG, "#c8102e", {})
+    page.wait_for_function(f"() => {ACCENT} === '#c8102e'", timeout=10_000)
+    assert page.evaluate("window.notReloaded") is True
+    brand = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()"
+    )
+    assert brand != "#0b4aa2", "the darkened accent replaces the site's own blue"

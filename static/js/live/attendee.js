@@ -98,7 +98,7 @@ function renderAgenda(state) {
   for (const row of [...list.querySelectorAll("[data-item-id]")]) {
     if (!wanted.has(row.dataset.itemId)) row.remove(); // deleted by the organisers
   }
-  const upcoming = state.event.status === "ended" ? undefined : state.items.find((item) => item.status === "upcoming");
+  const upcoming = state.event.status === "ended" ? null : nextItem(state);
   const nextId = upcoming ? upcoming.id : null;
   state.items.forEach((item, index) => {
     const row = agendaRow(list, item);
@@ -128,6 +128,24 @@ function renderEvent(cause) {
   if (cause.update?.type !== "event.changed") return;
   const title = translated(cause.update.data.title, page);
   if (title) field("event-title").textContent = title;
+  followAccentColour(cause.update.data.accent_color);
+}
+
+// A new accent colour applies at once: the page swaps its theme stylesheet (theme.css?v=).
+function followAccentColour(colour) {
+  let link = document.querySelector('link[rel="stylesheet"][href*="/theme.css"]');
+  if (!colour) {
+    if (link) link.remove();
+    return;
+  }
+  const href = `/events/${encodeURIComponent(page.slug)}/theme.css?v=${colour.replace("#", "")}`;
+  if (link && link.getAttribute("href") === href) return;
+  if (!link) {
+    link = document.createElement("link");
+    link.rel = "stylesheet";
+    document.head.append(link);
+  }
+  link.href = href;
 }
 
 function say(sentence) {
