@@ -243,3 +243,29 @@ def test_the_look_page_sets_colour_logo_and_banner_in_one_change(demo, admin_cli
     assert storage.url(event.logo_image) in admin_client.get(f"/events/{SLUG}/agenda").text
     db.session.expire_all()
     assert db.session.get(Event, event.id).accent_color == "#c8102e"
+
+
+def test_deleting_a_speaker_or_replacing_the_event_file_cleans_up_files(demo, admin_client):
+    """Pictures are not in the event file: a replace keeps the pictures of rows it keeps and
+    deletes the files of rows it drops; deleting a person in the admin deletes theirs."""
+    from conference.admin.services.programme import delete_part
+    from conference.events.exchange import export_event
+
+    brokane, hilcuks = person("Ingrīda Brokāne"), person("Staņislavs Hilčuks")
+    for who in (brokane, hilcuks):
+        path = f"/admin/events/{SLUG}/people/{who.id}/picture"
+        assert upload(admin_client, path, camera_jpeg(), "p.jpg").status_code == 302
+    kept, dropped = person("Ingrīda Brokāne").photo, person("Staņislavs Hilčuks").photo
+    text = export_event(SLUG)
+    assert "\nphoto =" not in text and "/media/images/" not in text
+    # The same file without Hilčuks (his item keeps no speaker).
+    lines = text.replace('speakers = ["stanislavs-hilcuks"]', "speakers = []").split("\n")
+    start = lines.index('key = "stanislavs-hilcuks"') - 1
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("["))
+    import_event("\n".join(lines[:start] + lines[end:]), replace=True)
+    assert person("Staņislavs Hilčuks") is None
+    assert person("Ingrīda Brokāne").photo == kept
+    assert stored_files() == set(storage.file_names(kept))
+    delete_part(person("Ingrīda Brokāne"))
+    assert stored_files() == set()
+    assert dropped  # it had one
