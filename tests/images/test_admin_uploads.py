@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported by name, then named as arguments)
 """Pictures uploaded in the admin: checked, upright, without EXIF, at a few widths, served."""
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from conference.events.exchange import import_event
 from conference.events.models import Event
 from conference.images import storage
 from conference.people.models import Organisation, Person
-from tests.admin.browser import csrf_of, post_form
+from tests.admin.browser import (  # noqa: F401  (fixtures: a signed-in admin's browser)
+    admin,
+    admin_client,
+    browser_clients,
+    client,
+    csrf_of,
+    make_user,
+    post_form,
+)
 from tests.images.pictures import (
     FORTY_MP,
     camera_jpeg,
