@@ -52,7 +52,7 @@ def route_urls(app, ids: dict) -> list[str]:
     """Every GET route of the app with its parameters filled in (static files left out)."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static":
+        if "GET" not in rule.methods or rule.endpoint in ("static", "images.favicon"):
             continue
         url = rule.rule
         for name in rule.arguments:
