@@ -4,7 +4,7 @@ The accent colour an organiser picks may be any colour, light yellow included, b
 put white text on the brand colour (header, navigation, buttons) and brand-coloured links on
 white. So the stylesheet (``/events/<slug>/theme.css``, :func:`theme_css`) does not use the
 colour as it is for those: ``--brand`` is the accent darkened until white text on it (and it
-as text on white) reaches 4.5:1 (WCAG AA for normal text), ``--brand-dark`` darker still. The
+as text on white and on ``--brand-tint``) reaches 4.5:1 (WCAG AA for normal text), ``--brand-dark`` darker still. The
 colour itself is only used where it carries no text of its own (a stripe under the header, the
 banner's edge), and for the rare text on it (``--event-accent-text``) white, near-black or
 black is chosen, the first that reaches 4.5:1 (black or white always does).
@@ -86,11 +86,18 @@ def mixed_with_white(value: tuple[int, int, int], share: float) -> tuple[int, in
     return tuple(round(channel * share + 255 * (1 - share)) for channel in value)  # type: ignore[return-value]
 
 
+def tint_of(colour: str) -> str:
+    """The accent as a light background (12 % of it on white): info boxes, the next item."""
+    return hex_of(mixed_with_white(rgb(colour), 0.12))
+
+
 def brand_from(colour: str) -> str:
-    """The accent darkened in small steps until it reaches 4.5:1 against white."""
+    """The accent darkened in 2 % steps until it reaches 4.5:1 against white and against its
+    own tint (links sit on both: the page, and the info boxes and the next item)."""
     value = rgb(colour)
+    backgrounds = (WHITE, rgb(tint_of(colour)))
     factor = 1.0
-    while contrast(darkened(value, factor), WHITE) < AA:
+    while min(contrast(darkened(value, factor), ground) for ground in backgrounds) < AA:
         factor -= 0.02
     return hex_of(darkened(value, factor))
 
@@ -99,9 +106,9 @@ def theme_css(colour: str) -> str:
     """The stylesheet for an event whose accent colour is ``colour`` (``#rrggbb``)."""
     brand = brand_from(colour)
     brand_dark = hex_of(darkened(rgb(brand), 0.72))
-    tint = hex_of(mixed_with_white(rgb(colour), 0.12))
+    tint = tint_of(colour)
     return (
-        "/* The event's accent colour (conference.images.theme). */\n"
+        "/* The event's accent colour (conference.images.colours). */\n"
         ":root {\n"
         f"  --event-accent: {colour};\n"
         f"  --event-accent-text: {text_on(colour)};\n"

@@ -122,7 +122,9 @@ def test_every_accent_colour_gets_aa_contrast(colour):
     brand = colours.rgb(re.search(r"--brand: (#[0-9a-f]{6});", css).group(1))
     dark = colours.rgb(re.search(r"--brand-dark: (#[0-9a-f]{6});", css).group(1))
     text = colours.rgb(re.search(r"--event-accent-text: (#[0-9a-f]{6});", css).group(1))
+    tint = colours.rgb(re.search(r"--brand-tint: (#[0-9a-f]{6});", css).group(1))
     assert colours.contrast(brand, colours.WHITE) >= 4.5  # white on the navigation, links on white
+    assert colours.contrast(brand, tint) >= 4.5  # links in info boxes
     assert colours.contrast(dark, colours.WHITE) >= 4.5  # the header
     assert colours.contrast(text, colours.rgb(colour)) >= 4.5  # text on the accent itself
 
