@@ -12,6 +12,7 @@ from conference.admin.forms.base import AdminForm
 from conference.admin.forms.fields import strip
 
 PICTURE_HINT = _l("JPEG, PNG or WebP, up to 25 MB. Location and camera data are removed.")
+PICTURE_FILES = {"accept": "image/jpeg,image/png,image/webp"}
 
 
 class LookForm(AdminForm):
@@ -24,14 +25,16 @@ class LookForm(AdminForm):
         filters=[strip],
         render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"},
     )
-    logo_image = FileField(_l("Logo"), description=PICTURE_HINT)
+    logo_image = FileField(_l("Logo"), description=PICTURE_HINT, render_kw=PICTURE_FILES)
     remove_logo = BooleanField(_l("Remove the logo"))
     banner_image = FileField(
-        _l("Banner"), description=_l("A wide picture, at least 1280 pixels across.")
+        _l("Banner"),
+        description=_l("A wide picture, at least 1280 pixels across."),
+        render_kw=PICTURE_FILES,
     )
     remove_banner = BooleanField(_l("Remove the banner"))
 
 
 class PictureForm(AdminForm):
-    file = FileField(_l("Picture"), description=PICTURE_HINT)
+    file = FileField(_l("Picture"), description=PICTURE_HINT, render_kw=PICTURE_FILES)
     remove = BooleanField(_l("Remove the picture"))
