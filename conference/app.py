@@ -35,6 +35,7 @@ DOMAINS = (
     "conference.audit",
     "conference.ops",
     "conference.api",
+    "conference.images",
 )
 
 

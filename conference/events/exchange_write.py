@@ -34,6 +34,7 @@ EVENT_COLUMNS = (
     "default_language",
     "online_url",
     "logo_url",
+    "accent_color",
 )
 
 
