@@ -36,6 +36,7 @@ DOMAINS = (
     "conference.audit",
     "conference.ops",
     "conference.api",
+    "conference.images",
 )
 
 

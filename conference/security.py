@@ -32,7 +32,15 @@ SCREEN_ENDPOINT = "live.screen"
 SECRET_PATH_PREFIXES = ("/admin/", "/moderate/", "/jury/", "/partner/", "/api/v1/invites/")
 # Files keep the caching their views chose (a file is the same for everyone who may fetch it;
 # an unapproved greeting's preview is "private" already), even for a signed-in moderator.
-FILE_ENDPOINTS = frozenset({"static", "greetings_media.greeting_file"})
+FILE_ENDPOINTS = frozenset(
+    {
+        "static",
+        "greetings_media.greeting_file",
+        "images.image_file",
+        "images.theme",
+        "images.favicon",
+    }
+)
 # Paths that carry a token: the address must not travel on in a Referer header.
 TOKEN_PATH_PREFIXES = ("/partner/", "/api/v1/invites/")
 

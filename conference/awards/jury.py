@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from conference.audit.log import SYSTEM, Actor
 from conference.awards import winners
 from conference.awards.models import Award, AwardWinner, Contest, Entry, JuryScore
-from conference.db import db, utcnow
+from conference.db import db
 from conference.errors import Forbidden, Invalid, NotFound
 from conference.i18n import translate
 from conference.live.change import live_change
@@ -34,22 +34,39 @@ def _entry(contest: Contest, entry_id: int) -> Entry:
 def set_score(
     juror: User, contest: Contest, entry_id: int, score, comment: str | None
 ) -> JuryScore:
-    """Record or change a juror's score of an entry; refused once the jury is closed."""
+    """Record or change a juror's score of an entry; refused once the jury is closed.
+
+    One change of the event (:func:`conference.live.change.live_change`): the jury's closing
+    takes the same lock, so a score never lands after the jury closed; audited as
+    ``jury_score.created`` / ``jury_score.changed`` with the juror (the scores are the jury's
+    and the organisers', never the attendees': nothing is appended to the live log).
+    """
     if not may_in(juror, contest.event, "jury"):
         raise Forbidden(_("Only jurors score entries."))
-    if contest.jury_closed:
-        raise Invalid(_("The jury is closed; scores can no longer change."), code="jury_closed")
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 10:
         raise Invalid(_("A score is a whole number from 1 to 10."), code="bad_score")
-    entry = _entry(contest, entry_id)
-    row = db.session.get(JuryScore, (juror.id, entry.id))
-    if row is None:
-        row = JuryScore(juror_id=juror.id, entry_id=entry.id, score=score)
-        db.session.add(row)
-    row.score = score
-    row.comment = (comment or "").strip() or None
-    row.updated_at = utcnow()
-    db.session.commit()
+    comment = (comment or "").strip() or None
+    contest_id, juror_id = contest.id, juror.id
+    with live_change(contest.event.slug, Actor.of(juror), diff=False) as change:
+        contest = db.session.get(Contest, contest_id)
+        if contest.jury_closed:
+            raise Invalid(_("The jury is closed; scores can no longer change."), code="jury_closed")
+        entry = _entry(contest, entry_id)
+        row = db.session.get(JuryScore, (juror_id, entry.id))
+        before = None if row is None else {"score": row.score, "comment": row.comment}
+        if row is None:
+            row = JuryScore(juror_id=juror_id, entry_id=entry.id, score=score)
+            db.session.add(row)
+        row.score = score
+        row.comment = comment
+        row.updated_at = change.now
+        change.audit_edit(
+            "jury_score",
+            entry.id,
+            translate(entry.title, fallback=change.event.default_language),
+            before,
+            {"score": score, "comment": comment},
+        )
     return row
 
 

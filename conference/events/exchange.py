@@ -18,6 +18,8 @@ from conference.events.exchange_read import FORMAT_VERSION, EventFileError, read
 from conference.events.exchange_write import write_event
 from conference.events.models import Event
 from conference.events.services import get_event_or_404
+from conference.images.services import pictures_of
+from conference.images.storage import remove_files
 from conference.live.change import live_change, new_event_change
 
 __all__ = [
@@ -75,8 +77,14 @@ def import_event(text: str, replace: bool = False, actor: Actor = CLI) -> Event:
     exists = db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None
     if exists and replace:
         with live_change(slug, actor) as change:
+            before = pictures_of(change.event)
             write_event(spec, change.event, lambda event: change)
             change.audit("event.replaced", "event", change.event.id, slug)
+            kept = {picture["key"] for picture in pictures_of(change.event)}
+        # Pictures are not in the file: rows it keeps keep theirs; rows it drops take theirs.
+        for picture in before:
+            if picture["key"] not in kept:
+                remove_files(picture)
         return change.event
     try:
         event = _create(spec, actor)

@@ -101,6 +101,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
                 ("default_language", event.default_language),
                 ("online_url", event.online_url),
                 ("logo_url", event.logo_url),
+                ("accent_color", event.accent_color),
                 ("questions", event_questions_field(db.session, event)),
             ],
         ),

@@ -24,6 +24,7 @@ from conference.events.exchange_checks import check_references
 from conference.events.exchange_keys import SLUG_PATTERN
 from conference.events.exchange_locate import line_of
 from conference.events.models import ITEM_KINDS
+from conference.images.colours import parse_colour
 from conference.people.models import ORGANISATION_ROLES
 
 FORMAT_VERSION = 1
@@ -67,6 +68,14 @@ def language_list(reader, value) -> list[str]:
     return list(value)
 
 
+def accent_colour(reader, value) -> str:
+    """``#rrggbb`` (``#rgb`` is widened); the pages keep text readable on any colour."""
+    try:
+        return parse_colour(value if isinstance(value, str) else "?")
+    except Invalid:
+        raise c.Bad(_("is not a colour like #0b4aa2")) from None
+
+
 EVENT_FIELDS = {
     "slug": (slug, R),
     "title": (c.required_translated, R),
@@ -81,6 +90,7 @@ EVENT_FIELDS = {
     "default_language": (c.text(8), R),
     "online_url": (c.url, None),
     "logo_url": (c.url_or_path, None),
+    "accent_color": (accent_colour, None),
     "questions": QUESTIONS_FIELD,  # 1.1: conference.audience
 }
 ORGANISATION_FIELDS = {

@@ -35,6 +35,7 @@ EVENT_COLUMNS = (
     "default_language",
     "online_url",
     "logo_url",
+    "accent_color",
 )
 
 

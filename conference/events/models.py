@@ -61,6 +61,11 @@ class Event(Base):
     default_language: Mapped[str] = mapped_column(sa.String(8))
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     logo_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # Uploaded pictures (conference.images: {key, ext, widths, width, height}) and the accent
+    # colour (#rrggbb) that /events/<slug>/theme.css applies.
+    logo_image: Mapped[dict | None] = mapped_column(sa.JSON)
+    banner_image: Mapped[dict | None] = mapped_column(sa.JSON)
+    accent_color: Mapped[str | None] = mapped_column(sa.String(7))
 
     # Live state (also recorded, change by change, in the live log).
     status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")

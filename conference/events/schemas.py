@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from conference.awards.models import Award, Contest, Entry, EntryAuthor
 from conference.db import iso
 from conference.events.models import AgendaItem, Event, Project
+from conference.images.storage import url as picture_url
 from conference.people.models import Organisation, Person
 
 
@@ -61,6 +62,7 @@ def speaker_json(person: Person) -> dict:
         "name": person.name,
         "role": translated(person.role),
         "organisation_id": person.organisation_id,
+        "photo": picture_url(person.photo),
     }
 
 
@@ -72,6 +74,7 @@ def organisation_json(organisation: Organisation) -> dict:
         "country": organisation.country,
         "role": organisation.role,
         "website": organisation.website,
+        "logo": picture_url(organisation.logo_image),
     }
 
 
@@ -146,6 +149,9 @@ def event_fields(event: Event) -> dict:
         "languages": list(event.languages),
         "default_language": event.default_language,
         "online_url": event.online_url,
+        "logo": picture_url(event.logo_image) or event.logo_url,
+        "banner": picture_url(event.banner_image),
+        "accent_color": event.accent_color,
     }
 
 

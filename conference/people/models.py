@@ -27,6 +27,7 @@ class Organisation(Base):
     role: Mapped[str] = mapped_column(sa.String(24))
     website: Mapped[str | None] = mapped_column(sa.String(500))
     description: Mapped[dict[str, str]] = mapped_column(default=dict)
+    logo_image: Mapped[dict | None] = mapped_column(sa.JSON)  # conference.images
 
     event: Mapped[Event] = relationship(back_populates="organisations")  # noqa: F821
 
@@ -48,6 +49,7 @@ class Person(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="SET NULL")
     )
+    photo: Mapped[dict | None] = mapped_column(sa.JSON)  # conference.images
 
     event: Mapped[Event] = relationship(back_populates="people")  # noqa: F821
     organisation: Mapped[Organisation | None] = relationship()

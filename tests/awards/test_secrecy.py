@@ -54,7 +54,8 @@ def route_urls(app, ids: dict) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
         # The API description names the shapes (a tally's "total"), never any data.
-        if "GET" not in rule.methods or rule.endpoint in ("static", "api_description.openapi"):
+        skipped = ("static", "images.favicon", "api_description.openapi")
+        if "GET" not in rule.methods or rule.endpoint in skipped:
             continue
         url = rule.rule
         for name in rule.arguments:

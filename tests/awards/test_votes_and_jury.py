@@ -112,6 +112,34 @@ def test_jury_places_follow_the_mean_and_a_tie_is_flagged(contest, juror_factory
     }
 
 
+def test_scores_are_audited_with_the_juror_and_a_closed_jury_changes_nothing(
+    contest, juror_factory
+):
+    from conference.audit.log import entries_of
+    from conference.awards.models import JuryScore
+
+    anna = juror_factory("anna@example.org")
+    entry = contest.entries[0]
+    jury.set_score(anna, contest, entry.id, 7, "Labi! ā č ē")
+    jury.set_score(anna, contest, entry.id, 9, "Labi! ā č ē")
+    jury.set_score(anna, contest, entry.id, 9, "Labi! ā č ē")  # the same again: not recorded
+    jury.close_jury(contest)
+    with pytest.raises(Invalid):
+        jury.set_score(anna, contest, entry.id, 2, None)
+    db.session.expire_all()
+    assert db.session.get(JuryScore, (anna.id, entry.id)).score == 9
+    recorded = [
+        (e.action, e.actor_label, e.target_id, e.before, e.after)
+        for e in entries_of(db.session, contest.event_id)
+        if e.target_type == "jury_score"
+    ]
+    assert recorded == [
+        ("jury_score.created", "anna@example.org", entry.id, None,
+         {"score": 7, "comment": "Labi! ā č ē"}),
+        ("jury_score.changed", "anna@example.org", entry.id, {"score": 7}, {"score": 9}),
+    ]  # fmt: skip
+
+
 def test_a_tie_across_a_place_boundary_is_returned_not_decided(contest, juror_factory):
     anna = juror_factory("anna@example.org")
     for index, score in enumerate([10, 9, 8, 8, 2, 1]):

@@ -40,6 +40,8 @@ NOT_PAGES = (
     ".json",
     "/health",
     "/metrics",
+    ".css",
+    ".ico",
 )
 
 

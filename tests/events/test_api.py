@@ -19,6 +19,9 @@ DETAIL_KEYS = {
     "languages",
     "default_language",
     "online_url",
+    "logo",
+    "banner",
+    "accent_color",
     "agenda",
     "speakers",
     "organisations",
@@ -64,7 +67,7 @@ def test_detail_has_the_protocol_shapes(demo, client):
     }
     speaker = next(p for p in answer["speakers"] if p["id"] in item["speaker_ids"])
     assert speaker["name"] == "Ingrīda Brokāne"
-    assert set(speaker) == {"id", "name", "role", "organisation_id"}
+    assert set(speaker) == {"id", "name", "role", "organisation_id", "photo"}
     organisation = next(o for o in answer["organisations"] if o["id"] == speaker["organisation_id"])
     assert organisation == {
         "id": organisation["id"],
@@ -72,6 +75,7 @@ def test_detail_has_the_protocol_shapes(demo, client):
         "country": "LV",
         "role": "organiser",
         "website": None,
+        "logo": None,
     }
     artin = next(p for p in answer["projects"] if p["action"] == "KA226")
     assert artin["starts_on"] == "2021-03-01" and artin["ends_on"] == "2023-02-28"

@@ -77,6 +77,9 @@ def test_the_event_title_is_marked_where_it_fell_back(client, live_event):
     assert re.search(
         rf'<h1 data-field="event-title" lang="lv">{re.escape(EVENT_TITLE["lv"])}</h1>', html
     )
-    assert 'lang="lv"' in tag(html, 'class="site-title"')
+    # The live page's heading is the title; the header does not repeat it (issue 11).
+    assert html.split("<body", 1)[1].count(EVENT_TITLE["lv"] + "<") == 1
+    agenda = client.get(f"/events/{SLUG}/agenda?lang=en").get_data(as_text=True)
+    assert 'lang="lv"' in tag(agenda, 'class="site-title"')
     latvian = client.get(f"/events/{SLUG}?lang=lv").get_data(as_text=True)
     assert f'<h1 data-field="event-title">{EVENT_TITLE["lv"]}</h1>' in latvian

@@ -34,6 +34,7 @@ from conference.demo import DEMO_SLUG, install_demo
 from conference.events.models import Event, Project
 from conference.extensions import socketio
 from conference.greetings.invites import create_invite
+from conference.images.storage import url as picture_url
 from conference.people.models import Organisation, Person
 from conference.users.models import User
 from conference.users.services import create_user
@@ -117,6 +118,9 @@ MATRIX = {
     ("DELETE", "greetings_tus.terminate"): PARTNER_LINK,
     ("POST", "greetings_tus.overridden"): PARTNER_LINK,  # X-HTTP-Method-Override on an upload
     ("GET", "api_description.openapi"): PUBLIC,
+    ("GET", "images.image_file"): PUBLIC,  # a rendition of the demo event's logo
+    ("GET", "images.theme"): PUBLIC,
+    ("GET", "images.favicon"): PUBLIC,
     ("GET", "ops.health"): PUBLIC,
     # By address or token, not by role: the test client comes from 127.0.0.1, which is allowed;
     # tests/ops/test_metrics.py refuses other addresses.
@@ -166,6 +170,12 @@ MATRIX = {
     ("GET", "admin.team_page"): ORGANISER,
     ("POST", "admin.team_page"): ORGANISER,
     ("POST", "admin.team_remove"): ORGANISER,
+    ("GET", "admin.look"): ORGANISER,
+    ("POST", "admin.look"): ORGANISER,
+    ("GET", "admin.people_picture"): ORGANISER,
+    ("POST", "admin.people_picture"): ORGANISER,
+    ("GET", "admin.organisations_picture"): ORGANISER,
+    ("POST", "admin.organisations_picture"): ORGANISER,
     ("GET", "admin.delete_event_page"): ADMIN,
     ("POST", "admin.delete_event_page"): ADMIN,
     **{
@@ -301,6 +311,7 @@ def make_site(app) -> Site:
         "filename": "css/admin.css",
         "action": "close",
         "key": "",  # the partner's upload, made in the partner's own browser
+        "image_name": picture_url(event.logo_image).rsplit("/", 1)[1],  # the demo's own logo
     }
     thing_ids = {
         "items": event.items[-1].id,
@@ -358,6 +369,8 @@ class Visitor:
             values["key"] = self.key
         if "thing_id" in arguments:
             values["thing_id"] = self.site.thing_ids[endpoint.split(".")[1].split("_")[0]]
+        if endpoint == "images.image_file":
+            values["name"] = self.site.values["image_name"]
         return app.url_map.bind("localhost").build(endpoint, values, method=method)
 
     def send(self, app, method: str, endpoint: str):

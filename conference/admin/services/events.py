@@ -107,7 +107,8 @@ def _check_event(values: dict, event: Event | None) -> None:
 
 def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
     """Delete ``event`` with everything in it (programme, people, contests, votes, the live
-    log, its audit log, greetings and their video files); returns its slug. Commits.
+    log, its audit log, greetings and their video files, pictures and their files); returns its
+    slug. Commits.
 
     The event's audit log goes with it, so the deletion itself is written to the server's log
     (who, which event, how much went with it).
@@ -118,6 +119,8 @@ def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
     from conference.greetings import storage
     from conference.greetings.models import Greeting
     from conference.greetings.removal import remove_greeting
+    from conference.images.services import pictures_of
+    from conference.images.storage import remove_files
     from conference.live.publish import refresh_event
 
     slug = event.slug
@@ -139,9 +142,12 @@ def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
             code="upload_busy",
             field="slug",
         ) from None
+    pictures = pictures_of(event)
     event_id, updates = event.id, event.last_seq or 0
     db.session.delete(event)
     db.session.commit()
+    for picture in pictures:
+        remove_files(picture)
     current_app.logger.warning(
         "event deleted: slug=%s id=%s by=%s live_updates=%s greetings=%s",
         slug,

@@ -17,6 +17,7 @@ from conference.errors import Invalid
 from conference.events import agenda
 from conference.events.agenda import next_position, of_event, require_title
 from conference.events.models import AgendaItem, Project
+from conference.images.storage import remove_files
 from conference.live.change import live_change
 from conference.people.models import ORGANISATION_ROLES, Organisation, Person
 
@@ -134,14 +135,17 @@ def _ids(project: Project) -> list[int]:
 
 
 def delete_part(thing, actor: Actor = SYSTEM) -> None:
-    """Remove a person, organisation or project (links to it go with it)."""
+    """Remove a person, organisation or project (links to it go with it, and the files of its
+    picture once the change has committed)."""
     kind = {Person: "person", Organisation: "organisation", Project: "project"}[type(thing)]
+    picture = getattr(thing, "photo", None) or getattr(thing, "logo_image", None)
     with live_change(thing.event.slug, actor) as change:
         label = getattr(thing, "name", None) or (thing.title or {}).get(
             change.event.default_language
         )
         change.audit(f"{kind}.deleted", kind, thing.id, label)
         change.session.delete(thing)
+    remove_files(picture)  # after the commit: a refused deletion keeps its picture
 
 
 def is_country(code: str) -> bool:

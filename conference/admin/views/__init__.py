@@ -6,6 +6,7 @@ from conference.admin.views import (  # noqa: F401
     contests,
     events,
     exchange,
+    pictures,
     programme,
     team,
     users,

@@ -63,3 +63,5 @@ PARTS = [
 
 for part in PARTS:
     register(part)
+
+PEOPLE, ORGANISATIONS = PARTS[1], PARTS[2]

@@ -1,7 +1,7 @@
 """audience: questions with upvotes, per-event question settings, polls with answers
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0006
 Create Date: 2026-12-04 07:59:49.398537
 
 """
@@ -15,7 +15,7 @@ import conference.db
 
 # revision identifiers, used by Alembic.
 revision: str = '0010'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -98,12 +98,15 @@ function renderAgenda(state) {
   for (const row of [...list.querySelectorAll("[data-item-id]")]) {
     if (!wanted.has(row.dataset.itemId)) row.remove(); // deleted by the organisers
   }
+  const upcoming = state.event.status === "ended" ? null : nextItem(state);
+  const nextId = upcoming ? upcoming.id : null;
   state.items.forEach((item, index) => {
     const row = agendaRow(list, item);
     // Only rows out of place move (a new item, a reordered agenda), so focus and screen
     // readers stay put on an ordinary update.
     if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
-    row.className = `live-agenda__item is-${item.status}`;
+    const isNext = item.id === nextId;
+    row.className = `live-agenda__item is-${item.status}${isNext ? " is-next" : ""}`;
     const info = page.items[item.id];
     if (info) row.querySelector('[data-field="title"]').textContent = info.title;
     setTime(row.querySelector('[data-field="start"]'), item.actual_start || item.planned_start, format);
@@ -114,7 +117,8 @@ function renderAgenda(state) {
       format,
       phrases,
     );
-    row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${item.status}`);
+    const status = item.status === "upcoming" && isNext ? "next" : item.status;
+    row.querySelector('[data-field="status"]').textContent = phrase(phrases, `status_${status}`);
     if (item.status === "live") row.setAttribute("aria-current", "true");
     else row.removeAttribute("aria-current");
   });
@@ -124,6 +128,24 @@ function renderEvent(cause) {
   if (cause.update?.type !== "event.changed") return;
   const title = translated(cause.update.data.title, page);
   if (title) field("event-title").textContent = title;
+  followAccentColour(cause.update.data.accent_color);
+}
+
+// A new accent colour applies at once: the page swaps its theme stylesheet (theme.css?v=).
+function followAccentColour(colour) {
+  let link = document.querySelector('link[rel="stylesheet"][href*="/theme.css"]');
+  if (!colour) {
+    if (link) link.remove();
+    return;
+  }
+  const href = `/events/${encodeURIComponent(page.slug)}/theme.css?v=${colour.replace("#", "")}`;
+  if (link && link.getAttribute("href") === href) return;
+  if (!link) {
+    link = document.createElement("link");
+    link.rel = "stylesheet";
+    document.head.append(link);
+  }
+  link.href = href;
 }
 
 function say(sentence) {
