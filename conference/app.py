@@ -31,6 +31,7 @@ DOMAINS = (
     "conference.live",
     "conference.greetings",
     "conference.awards",
+    "conference.audience",
     "conference.admin",
     "conference.audit",
     "conference.ops",

@@ -1,5 +1,14 @@
 """Every model, imported in one place so the metadata is complete (Alembic, create_all)."""
 
+from conference.audience.models import (
+    AudienceSettings,
+    BlockedAsker,
+    Poll,
+    PollAnswer,
+    PollOption,
+    Question,
+    QuestionUpvote,
+)
 from conference.audit.models import AuditEntry
 from conference.awards.models import (
     Award,
@@ -19,6 +28,13 @@ from conference.people.models import Organisation, Person
 from conference.users.models import ApiToken, EventRole, User, UserSession
 
 __all__ = [
+    "AudienceSettings",
+    "BlockedAsker",
+    "Poll",
+    "PollAnswer",
+    "PollOption",
+    "Question",
+    "QuestionUpvote",
     "AgendaItem",
     "ApiToken",
     "AuditEntry",

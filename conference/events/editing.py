@@ -18,9 +18,17 @@ from conference.live.change import live_change
 
 def patch_event(slug: str, body, actor: Actor = SYSTEM) -> Event:
     """Apply the API body ``{title?, description?, online_url?}`` to the event ``slug``."""
+    questions = None
+    if isinstance(body, dict) and "questions" in body:  # 1.1: conference.audience owns it
+        body = dict(body)
+        questions = body.pop("questions")
     with live_change(slug, actor) as change:
         event = change.event
         values = event_patch(body, event)
+        if questions is not None:
+            from conference.audience.questions import change_questions_mode
+
+            change_questions_mode(change, questions)
         if "title" in values:
             require_title(event, values["title"])
         before = audit_values(event, EVENT_PATCH_FIELDS)

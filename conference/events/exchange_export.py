@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import tomli_w
 
+from conference.audience.exchange import event_questions_field, poll_blocks
 from conference.audit.log import entries_of
 from conference.awards.models import AwardWinner
 from conference.db import db
@@ -101,6 +102,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
                 ("online_url", event.online_url),
                 ("logo_url", event.logo_url),
                 ("accent_color", event.accent_color),
+                ("questions", event_questions_field(db.session, event)),
             ],
         ),
     ]
@@ -138,6 +140,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         comment = "The programme, in order." if number == 0 else None
         blocks.append(block("[[items]]", fields, comment))
     entry_keys, award_keys = contest_blocks(event, blocks, language)
+    blocks.extend(poll_blocks(db.session, event))
     if include_winners:
         blocks.append(winners_block(award_keys, entry_keys))
     blocks.extend(audit_blocks(event, include_winners))

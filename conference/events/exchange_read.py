@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from conference.audience.exchange import QUESTIONS_FIELD, read_polls
 from conference.awards.models import AWARD_KINDS, VOTE_MODES
 from conference.edge.text import problem_sentence
 from conference.errors import Invalid
@@ -90,6 +91,7 @@ EVENT_FIELDS = {
     "online_url": (c.url, None),
     "logo_url": (c.url_or_path, None),
     "accent_color": (accent_colour, None),
+    "questions": QUESTIONS_FIELD,  # 1.1: conference.audience
 }
 ORGANISATION_FIELDS = {
     "key": (c.key, R),
@@ -152,7 +154,16 @@ WINNER_FIELDS = {
     "entries": (c.key_list, R),
     "decided_by": (c.choice(DECIDERS), "admin"),
 }
-TOP_LEVEL = ("format", "event", "organisations", "people", "projects", "items", "contests")
+TOP_LEVEL = (
+    "format",
+    "event",
+    "organisations",
+    "people",
+    "projects",
+    "items",
+    "contests",
+    "polls",
+)
 SECTIONS = (
     ("organisations", ORGANISATION_FIELDS),
     ("people", PERSON_FIELDS),
@@ -263,6 +274,7 @@ def read_sections(reader: c.Reader, data: dict) -> dict:
         for number, row in enumerate(reader.tables(data.get("contests"), ("contests",)), start=1)
     ]
     spec["winners"] = read_winners(reader, data)
+    spec["polls"] = read_polls(reader, data.get("polls"))
     return spec
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from conference.audience.exchange import write_audience
 from conference.awards import winners
 from conference.awards.models import Award, Contest, Entry, EntryAuthor
 from conference.db import db
@@ -53,6 +54,7 @@ def write_event(spec: dict, event: Event | None, change_for) -> Event:
         event = write_parts(event, spec, language)
         entries, awards = write_contests(event, spec["contests"], language)
     db.session.flush()
+    write_audience(db.session, event, spec)
     change = change_for(event)
     if spec["winners"] is not None:
         write_winners(change, awards, entries, spec["winners"])

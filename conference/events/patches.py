@@ -20,7 +20,7 @@ ITEM_PATCH_FIELDS = ("title", "kind", "planned_start", "planned_end")
 EVENT_PATCH_FIELDS = ("title", "description", "online_url")
 # PROTOCOL 1.1 names them; the features behind them (registration, certificates, questions)
 # come with later issues. Until then a body with them is refused whole, saying so.
-EVENT_PATCH_LATER = ("registration", "certificate_min_minutes", "questions")
+EVENT_PATCH_LATER = ("registration", "certificate_min_minutes")
 MAX_URL = 500
 # Times outside these years are typing mistakes, and near the ends of Python's calendar an
 # offset or a schedule shift would overflow it.

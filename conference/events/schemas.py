@@ -164,4 +164,18 @@ def event_detail(event: Event) -> dict:
         "organisations": [organisation_json(org) for org in event.organisations],
         "projects": [project_json(project) for project in event.projects],
         "contests": [contest_json(contest) for contest in event.contests],
+        **audience_fields(event),
+    }
+
+
+def audience_fields(event: Event) -> dict:
+    """(1.1) ``questions`` (off, open, moderated) and the ``polls`` (conference.audience)."""
+    from conference.audience.polls import event_polls, poll_json
+    from conference.audience.questions import questions_mode
+    from conference.db import db
+
+    session = db.session
+    return {
+        "questions": questions_mode(session, event),
+        "polls": [poll_json(session, poll) for poll in event_polls(session, event)],
     }

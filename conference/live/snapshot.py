@@ -70,7 +70,19 @@ def build_snapshot(session: Session, event: Event) -> dict:
         "votes": [vote_state(contest) for contest in event.contests],
         "awards": [row.data for row in updates_of_type(session, event.id, "award.revealed")],
         "online": 0,  # presence fills it in; it is not part of the log
+        **{key: value for part in SNAPSHOT_PARTS for key, value in part(session, event).items()},
     }
+
+
+# Functions (session, event) -> dict of further snapshot keys, registered by other domains
+# (conference.audience adds the questions and polls) with @snapshot_part.
+SNAPSHOT_PARTS: list[Callable[[Session, Event], dict]] = []
+
+
+def snapshot_part(function):
+    """Register a function whose keys are added to every snapshot built from the database."""
+    SNAPSHOT_PARTS.append(function)
+    return function
 
 
 # Update type -> function(snapshot, data) returning the changed keys. Domains with new update
@@ -186,6 +198,11 @@ class CachedEvent:
         """Take over a freshly loaded state (keeping the presence count, which is not in the DB)."""
         self.snapshot = {**fresh.snapshot, "online": self.snapshot["online"]}
         self.recent = fresh.recent
+        self._encoded.clear()
+
+    def patch(self, changes: dict) -> None:
+        """Change keys that are outside the ``seq`` order (e.g. upvote counts); lock held."""
+        self.snapshot = {**self.snapshot, **changes}
         self._encoded.clear()
 
     def set_online(self, online: int) -> None:

@@ -27,6 +27,8 @@ DETAIL_KEYS = {
     "organisations",
     "projects",
     "contests",
+    "questions",  # 1.1
+    "polls",  # 1.1
 }
 
 

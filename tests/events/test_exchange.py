@@ -55,6 +55,10 @@ def without_ids(answer: dict) -> dict:
         }
         for c in answer["contests"]
     ]
+    answer["polls"] = [  # 1.1 (conference.audience)
+        {**p, "id": None, "options": [{**o, "id": None} for o in p["options"]]}
+        for p in answer.get("polls", [])
+    ]
     return answer
 
 

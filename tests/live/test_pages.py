@@ -28,6 +28,11 @@ SNAPSHOT_KEYS = {
     "votes",
     "awards",
     "online",
+    # The audience's part (1.1, conference/audience): attendee-visible questions only.
+    "questions",
+    "question_list",
+    "highlighted_question",
+    "polls",
 }
 FRAGMENT = (
     Path(__file__).resolve().parents[2] / "conference/translations/fragments/live-pages.lv.po"

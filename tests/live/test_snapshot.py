@@ -28,7 +28,8 @@ def test_snapshot_has_the_protocols_shape(client, event):
     snapshot = cached_snapshot(client)
     assert list(snapshot) == [
         "seq", "event", "current_item_id", "items", "announcement", "greeting", "votes",
-        "awards", "online",
+        "awards", "online", "questions", "question_list", "highlighted_question",
+        "polls",
     ]  # fmt: skip
     assert snapshot["event"] == {
         "slug": SLUG, "status": "scheduled", "started_at": None, "ended_at": None

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from flask import session
 from flask_wtf.csrf import generate_csrf
 
+from conference.audience.models import Poll, Question
 from conference.awards.models import Contest
 from conference.db import db
 from conference.demo import DEMO_SLUG, install_demo
@@ -87,6 +88,19 @@ MATRIX = {
     ("GET", "events_api.schedule_xml"): PUBLIC,
     ("GET", "live_api.state"): PUBLIC,
     ("POST", "awards_api.vote"): PUBLIC,
+    # 1.1 the audience (conference.audience): attendees ask, upvote, answer polls; moderators
+    # read everything (pending questions, live poll counts); organisers define polls.
+    ("GET", "audience.questions_page"): PUBLIC,
+    ("GET", "audience_api.list_questions"): PUBLIC,
+    ("POST", "audience_api.ask"): PUBLIC,
+    ("POST", "audience_api.upvote"): PUBLIC,
+    ("DELETE", "audience_api.upvote"): PUBLIC,
+    ("POST", "audience_api.answer"): PUBLIC,
+    ("GET", "audience_api.poll_results"): MODERATOR,
+    ("GET", "audience_api.questions_csv"): MODERATOR,
+    ("GET", "audience_api.polls_csv"): MODERATOR,
+    ("GET", "admin.polls"): ORGANISER,
+    ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,
     ("GET", "awards_api.contest_tally"): MODERATOR,
@@ -198,6 +212,7 @@ SOCKET_MATRIX = {
     "connect": PUBLIC,
     "resync": PUBLIC,
     "clock": PUBLIC,
+    "react": PUBLIC,  # 1.1: counted, summed, sent as `reactions` (conference.audience)
     "disconnect": PUBLIC,
     # The stand-in for a packet over the edge's limits: it only answers with the refusal.
     "edge.refused": PUBLIC,
@@ -277,6 +292,10 @@ def make_site(app) -> Site:
     invite, token = create_invite(event, partner)
     greeting = make_greeting(event, partner)  # processed, not yet approved
     contest = db.session.scalar(sa.select(Contest).where(Contest.event_id == event.id))
+    question = Question(event_id=event.id, text="Vai?", attendee_id="someone", status="visible")
+    db.session.add(question)
+    db.session.flush()
+    poll_id = db.session.scalar(sa.select(Poll.id).where(Poll.event_id == event.id))
     values = {
         "slug": DEMO_SLUG,
         "contest_id": contest.id,
@@ -285,6 +304,8 @@ def make_site(app) -> Site:
         "greeting_id": greeting.id,
         "invite_id": invite.id,
         "item_id": event.items[0].id,
+        "question_id": question.id,
+        "poll_id": poll_id,
         "user_id": db.session.scalar(sa.select(User.id).where(User.email == "merkis@example.org")),
         "name": greeting.video_file.rsplit("/", 1)[1],
         "filename": "css/admin.css",

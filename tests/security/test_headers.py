@@ -28,6 +28,7 @@ def argument_values(site) -> dict:
         "award_id": contest.awards[0].id,
         "entry_id": contest.entries[0].id,
         "thing_id": 1,
+        "poll_id": 1,  # 1.1: a poll may not exist; the answer still carries the policy
         "user_id": site.admin.id,
         "token": site.invite_token,
         "name": "no-such-file.mp4",

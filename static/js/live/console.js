@@ -287,6 +287,8 @@ function wire() {
     if (button.dataset.itemId) command.item_id = Number(button.dataset.itemId);
     if (button.dataset.minutes) command.minutes = Number(button.dataset.minutes);
     if (button.dataset.greetingId) command.greeting_id = Number(button.dataset.greetingId);
+    if (button.dataset.questionId) command.question_id = Number(button.dataset.questionId);
+    if (button.dataset.pollId) command.poll_id = Number(button.dataset.pollId);
     send(command);
   });
   const dialog = document.getElementById("end-dialog");
