@@ -49,9 +49,10 @@ class BadTusRequest(ServiceError):
 
 @bp.before_request
 def own_size_limits():
-    """Uploads stream to disk under the tus limits (``Upload-Length``, the invite's quota),
-    not the 1 MiB of other request bodies."""
-    request.max_content_length = None
+    """Uploads stream to disk under the tus limits (``Upload-Length``, the invite's quota,
+    at most ``[greetings] max_upload_bytes``), not the 1 MiB of other request bodies. (``None``
+    would not lift it: Flask then falls back to ``MAX_CONTENT_LENGTH``.)"""
+    request.max_content_length = setting("max_upload_bytes")
 
 
 @bp.before_request
