@@ -32,6 +32,11 @@ NOW_TITLE = '[data-now="title"]'
 CONNECTED = '[data-live-page][data-connection="live"]'
 
 
+# Each agenda row's status class (is-done, is-live, is-upcoming); is-next marks the next item.
+ROW_STATUSES = """rows => rows.map(row => [...row.classList]
+    .find(name => name.startsWith('is-') && name !== 'is-next').slice(3))"""
+
+
 def prepare_database(instance, database_url: str) -> str:
     """Schema, the sample event (starting a few minutes ago) and a moderator; returns a token.
 
@@ -226,9 +231,7 @@ def test_attendee_page_survives_a_server_restart(new_context, server, shot):
     state = server_state(server)
     assert state["seq"] == answer["seq"]
     assert page.locator("[data-live-page]").get_attribute("data-seq") == str(answer["seq"])
-    statuses = page.eval_on_selector_all(
-        ".live-agenda__item", "rows => rows.map(row => row.className.split('is-')[1])"
-    )
+    statuses = page.eval_on_selector_all(".live-agenda__item", ROW_STATUSES)
     assert statuses == [item["status"] for item in state["items"]]
     assert page.errors == []
 
@@ -356,9 +359,7 @@ def test_a_lost_update_is_noticed_by_its_seq_and_fetched_again(new_context, serv
     expect(page.locator("[data-live-page]")).to_have_attribute("data-seq", str(answer["seq"]))
     assert wire.lost and wire.doubled, "the test's network did not lose and double a frame"
     assert any('"resync"' in str(message) for message in wire.sent_by_page)
-    statuses = page.eval_on_selector_all(
-        ".live-agenda__item", "rows => rows.map(row => row.className.split('is-')[1])"
-    )
+    statuses = page.eval_on_selector_all(".live-agenda__item", ROW_STATUSES)
     assert statuses == [item["status"] for item in server_state(server)["items"]]
 
 
