@@ -25,9 +25,7 @@ def event(app):
         Organisation(key="dvt", name="Daugavpils tehnikums", country="LV", role="organiser")
     )
     event.organisations.append(
-        Organisation(
-            key="ikas", name="Istituto Kārlis", country="IT", role="partner", position=1
-        )
+        Organisation(key="ikas", name="Istituto Kārlis", country="IT", role="partner", position=1)
     )
     db.session.commit()
     return event
