@@ -164,6 +164,8 @@ def event_detail(event: Event) -> dict:
         "organisations": [organisation_json(org) for org in event.organisations],
         "projects": [project_json(project) for project in event.projects],
         "contests": [contest_json(contest) for contest in event.contests],
+        "registration": event.registration,  # 1.1: conference.participants
+        "certificate_min_minutes": event.certificate_min_minutes,
         **audience_fields(event),
     }
 

@@ -142,3 +142,28 @@ def test_only_organisers_of_this_event_reach_the_list(
     answer = client.get(API + path, headers=organiser)
     assert answer.status_code == 200
     assert "Bērziņš" in answer.data.decode("utf-8")
+
+
+def test_an_organiser_sets_registration_and_certificate_minutes_through_patch(
+    app, event, organiser, other_organiser
+):
+    client = app.test_client()
+    url = f"/api/v1/events/{SLUG}"
+    changed = client.patch(
+        url, json={"registration": "required", "certificate_min_minutes": 45}, headers=organiser
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.get_json()["registration"] == "required"
+    assert changed.get_json()["certificate_min_minutes"] == 45
+    assert client.get(url).get_json()["registration"] == "required"
+    for body in (
+        {"registration": "maybe"},
+        {"certificate_min_minutes": -1},
+        {"certificate_min_minutes": True},
+    ):
+        refused = client.patch(url, json=body, headers=organiser)
+        assert refused.status_code == 422, body
+    assert (
+        client.patch(url, json={"registration": "off"}, headers=other_organiser).status_code == 403
+    )
+    assert client.get(url).get_json()["registration"] == "required"
