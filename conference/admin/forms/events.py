@@ -86,11 +86,13 @@ def event_form(event=None, **kwargs) -> AdminForm:
         organiser_note = translated_field(_l("Organiser note"), offered, multiline=True)
         registration = SelectField(
             _l("Registration of participants"),
-            choices=[
-                ("off", _l("Off: nobody registers")),
-                ("optional", _l("Optional: the live page offers it")),
-                ("required", _l("Required: the live page asks for it first")),
-            ],
+            choices=options(
+                [
+                    ("off", _l("Off: nobody registers")),
+                    ("optional", _l("Optional: the live page offers it")),
+                    ("required", _l("Required: the live page asks for it first")),
+                ]
+            ),
             default="off",
             description=_l(
                 "Name, organisation and country of each participant, for the event's evidence."
@@ -98,8 +100,9 @@ def event_form(event=None, **kwargs) -> AdminForm:
         )
         certificate_min_minutes = IntegerField(
             _l("Minutes attended for a certificate"),
-            validators=[InputRequired(), NumberRange(min=0, max=1440)],
+            validators=[Optional(), NumberRange(min=0, max=1440)],
             default=0,
+            description=_l("0: any attendance is enough."),
         )
 
         def values(self) -> dict:
@@ -116,7 +119,7 @@ def event_form(event=None, **kwargs) -> AdminForm:
                 online_url=self.online_url.data or None,
                 logo_url=self.logo_url.data or None,
                 registration=self.registration.data,
-                certificate_min_minutes=self.certificate_min_minutes.data,
+                certificate_min_minutes=self.certificate_min_minutes.data or 0,
             )
             return values
 
