@@ -48,9 +48,10 @@ def register_page(slug: str):
     """GET: the form (filled in when registered). POST: register or update (``action=save``),
     or erase one's data (``action=erase``); errors shown next to their fields (422)."""
     event = get_event_or_404(slug)
-    if event.registration == "off":
-        raise NotFound(_("This event does not take registrations."), code="registration_off")
     participant = registration.find_participant(event, g.attendee_id)
+    # Registration switched off later: those who registered still see and erase their data.
+    if event.registration == "off" and participant is None:
+        raise NotFound(_("This event does not take registrations."), code="registration_off")
     values = (
         {name: getattr(participant, name) for name in registration.FIELDS}
         if participant

@@ -70,10 +70,15 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_stored(app, event):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
 
 
-def test_no_register_page_where_registration_is_off(app, event):
+def test_no_register_page_where_registration_is_off_but_for_erasing(app, event):
+    janis = attendee(app, "janis")
+    janis.post(API, json={"name": "Jānis Bērziņš", "organisation": "X", "country": "LV"})
     event.registration = "off"
     db.session.commit()
-    assert attendee(app, "janis").get(PAGE).status_code == 404
+    assert attendee(app, "liga").get(PAGE).status_code == 404
+    assert janis.get(PAGE).status_code == 200  # who registered may still erase
+    assert form_post(janis, {"action": "erase"}).status_code == 303
+    assert janis.get(f"{API}/me").status_code == 404
 
 
 def test_the_live_page_offers_registration_when_optional(app, event):
