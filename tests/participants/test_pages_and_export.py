@@ -147,3 +147,14 @@ def test_the_event_file_carries_participants_only_with_personal_data(app, event,
     assert db.session.scalars(sa.select(Participant.name)).all() == ["Jānis Bērziņš"]
     event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
     assert (event.registration, event.certificate_min_minutes) == ("optional", 30)
+
+
+def test_the_live_page_follows_a_patched_registration_mode(app, event, organiser):
+    janis = attendee(app, "janis")
+    assert janis.get(f"/events/{SLUG}").status_code == 200  # optional: remembered
+    api = app.test_client()
+    api.patch(f"/api/v1/events/{SLUG}", json={"registration": "required"}, headers=organiser)
+    assert janis.get(f"/events/{SLUG}").status_code == 303
+    api.patch(f"/api/v1/events/{SLUG}", json={"registration": "off"}, headers=organiser)
+    page = janis.get(f"/events/{SLUG}?lang=en")
+    assert page.status_code == 200 and "Register as a participant" not in page.text
