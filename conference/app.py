@@ -32,6 +32,7 @@ DOMAINS = (
     "conference.greetings",
     "conference.awards",
     "conference.audience",
+    "conference.participants",
     "conference.admin",
     "conference.audit",
     "conference.ops",

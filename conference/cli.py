@@ -336,9 +336,17 @@ def import_command(file: str, replace: bool, config_path: str | None) -> None:
 @click.argument("slug")
 @click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
 @click.option("--without-winners", is_flag=True, help="Leave out the secret award winners.")
+@click.option(
+    "--with-personal-data",
+    is_flag=True,
+    help="Include the participants (names, organisations, e-mail addresses); left out otherwise.",
+)
 @config_option
-def export_command(slug: str, output: str | None, without_winners: bool, config_path) -> None:
-    """Write the event SLUG as a TOML file (with its award winners unless told otherwise)."""
+def export_command(
+    slug: str, output: str | None, without_winners: bool, with_personal_data: bool, config_path
+) -> None:
+    """Write the event SLUG as a TOML file (with its award winners unless told otherwise;
+    without personal data unless asked)."""
     import sqlalchemy as sa
 
     from conference.errors import ServiceError
@@ -348,7 +356,11 @@ def export_command(slug: str, output: str | None, without_winners: bool, config_
     _check_database(app)
     with app.app_context():
         try:
-            text = export_event(slug, include_winners=not without_winners)
+            text = export_event(
+                slug,
+                include_winners=not without_winners,
+                include_personal_data=with_personal_data,
+            )
         except ServiceError as exc:
             raise CommandFailed(str(exc.message)) from None
         except sa.exc.SQLAlchemyError as exc:

@@ -24,6 +24,7 @@ from conference.db import Base
 from conference.events.models import AgendaItem, Event, Project
 from conference.greetings.models import Greeting, Invite
 from conference.live.models import CommandRecord, LiveUpdate
+from conference.participants.models import Participant
 from conference.people.models import Organisation, Person
 from conference.users.models import ApiToken, EventRole, User, UserSession
 
@@ -53,6 +54,7 @@ __all__ = [
     "JuryScore",
     "LiveUpdate",
     "Organisation",
+    "Participant",
     "Person",
     "Project",
     "User",

@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
 from conference.audience import polls, questions
+from conference.edge.spreadsheet import safe_cell as _csv_cell
 from conference.errors import Invalid
 from conference.events.services import get_event_or_404
 from conference.extensions import csrf, limiter
@@ -127,11 +128,6 @@ def questions_csv(slug: str):
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{slug}-questions.csv"'},
     )
-
-
-def _csv_cell(text: str) -> str:
-    """Attendees' words must not run as formulas in a spreadsheet (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/events/<slug>/polls.csv")

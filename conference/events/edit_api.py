@@ -22,7 +22,8 @@ csrf.exempt(bp)
 
 @bp.patch("/events/<slug>")
 def patch_event(slug: str):
-    """``{title?, description?, online_url?}`` -> ``200`` the event."""
+    """``{title?, description?, online_url?, registration?, certificate_min_minutes?,
+    questions?}`` -> ``200`` the event."""
     user, _event = require_api_event_role(slug, "organiser")
     actor = Actor.of(user)
     return jsonify(event_detail(editing.patch_event(slug, request.get_json(silent=True), actor)))

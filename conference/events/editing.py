@@ -3,8 +3,8 @@
 One change of the event (:func:`conference.live.change.live_change`): checked, written,
 audited, and what attendees see of it published as ``event.changed`` after the commit.
 The admin's settings form writes through ``conference.admin.services.events.save_event``, the
-same pass. Refuses (422, nothing written): fields PROTOCOL 1.1 names that this server does not
-have yet (``not_supported_yet``), unknown fields, no title in the default language.
+same pass. Refuses (422, nothing written): unknown fields, no title in the default language, a
+registration mode or certificate minutes out of range.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from conference.live.change import live_change
 
 
 def patch_event(slug: str, body, actor: Actor = SYSTEM) -> Event:
-    """Apply the API body ``{title?, description?, online_url?}`` to the event ``slug``."""
+    """Apply the API body (``{title?, description?, online_url?, registration?,
+    certificate_min_minutes?, questions?}``) to the event ``slug``."""
     questions = None
     if isinstance(body, dict) and "questions" in body:  # 1.1: conference.audience owns it
         body = dict(body)

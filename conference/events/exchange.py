@@ -102,10 +102,16 @@ def import_event(text: str, replace: bool = False, actor: Actor = CLI) -> Event:
     return event
 
 
-def export_event(slug: str, include_winners: bool = True) -> str:
+def export_event(
+    slug: str, include_winners: bool = True, include_personal_data: bool = False
+) -> str:
     """The event ``slug`` as an event file; 404 ``unknown_event`` when there is none.
 
     With ``include_winners`` (the default) the file has the secret section with the award
     winners; jury scores and audience votes are never exported.
     """
-    return event_file(get_event_or_404(slug), include_winners=include_winners)
+    return event_file(
+        get_event_or_404(slug),
+        include_winners=include_winners,
+        include_personal_data=include_personal_data,
+    )

@@ -23,6 +23,7 @@ from conference.db import db
 from conference.events.exchange_keys import keyed_rows
 from conference.events.exchange_read import FORMAT_VERSION
 from conference.events.models import Event
+from conference.participants.exchange import participant_rows
 
 MAX_INLINE = 100
 SECRET_BANNER = """\
@@ -70,8 +71,11 @@ def block(header: str, fields: list[tuple[str, object]], comment: str | None = N
     return "\n".join(lines)
 
 
-def event_file(event: Event, include_winners: bool = True) -> str:
-    """The whole event as TOML text; with ``include_winners`` the secret section too."""
+def event_file(
+    event: Event, include_winners: bool = True, include_personal_data: bool = False
+) -> str:
+    """The whole event as TOML text; with ``include_winners`` the secret section too, with
+    ``include_personal_data`` the participants (personal data: left out unless asked)."""
     zone = ZoneInfo(event.timezone)
     language = event.default_language
 
@@ -83,7 +87,8 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         f"# {title}\n"
         "# An event file of conference (the format: docs/event-toml.md).\n"
         f"# Import: conference import FILE    Update: conference import FILE --replace\n"
-        f"# Times are local times of {event.timezone}.\n\n"
+        f"# Times are local times of {event.timezone}.\n"
+        f"# Personal data (participants): {'included' if include_personal_data else 'none'}.\n\n"
         f"format = {FORMAT_VERSION}",
         block(
             "[event]",
@@ -103,6 +108,8 @@ def event_file(event: Event, include_winners: bool = True) -> str:
                 ("logo_url", event.logo_url),
                 ("accent_color", event.accent_color),
                 ("questions", event_questions_field(db.session, event)),
+                ("registration", event.registration),
+                ("certificate_min_minutes", event.certificate_min_minutes),
             ],
         ),
     ]
@@ -141,6 +148,10 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         blocks.append(block("[[items]]", fields, comment))
     entry_keys, award_keys = contest_blocks(event, blocks, language)
     blocks.extend(poll_blocks(db.session, event))
+    if include_personal_data:
+        for number, fields in enumerate(participant_rows(db.session, event)):
+            comment = "Participants: personal data (exported on request)." if number == 0 else None
+            blocks.append(block("[[participants]]", fields, comment))
     if include_winners:
         blocks.append(winners_block(award_keys, entry_keys))
     blocks.extend(audit_blocks(event, include_winners))

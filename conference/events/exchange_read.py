@@ -25,6 +25,11 @@ from conference.events.exchange_keys import SLUG_PATTERN
 from conference.events.exchange_locate import line_of
 from conference.events.models import ITEM_KINDS
 from conference.images.colours import parse_colour
+from conference.participants.exchange import (
+    CERTIFICATE_FIELD,
+    REGISTRATION_FIELD,
+    read_participants,
+)
 from conference.people.models import ORGANISATION_ROLES
 
 FORMAT_VERSION = 1
@@ -92,6 +97,8 @@ EVENT_FIELDS = {
     "logo_url": (c.url_or_path, None),
     "accent_color": (accent_colour, None),
     "questions": QUESTIONS_FIELD,  # 1.1: conference.audience
+    "registration": REGISTRATION_FIELD,  # 1.1: conference.participants
+    "certificate_min_minutes": CERTIFICATE_FIELD,
 }
 ORGANISATION_FIELDS = {
     "key": (c.key, R),
@@ -163,6 +170,7 @@ TOP_LEVEL = (
     "items",
     "contests",
     "polls",
+    "participants",
 )
 SECTIONS = (
     ("organisations", ORGANISATION_FIELDS),
@@ -275,6 +283,7 @@ def read_sections(reader: c.Reader, data: dict) -> dict:
     ]
     spec["winners"] = read_winners(reader, data)
     spec["polls"] = read_polls(reader, data.get("polls"))
+    spec["participants"] = read_participants(reader, data.get("participants"))
     return spec
 
 

@@ -20,6 +20,7 @@ from conference.db import db
 from conference.errors import Conflict
 from conference.events.exchange_keys import keyed_rows
 from conference.events.models import AgendaItem, Event, Project
+from conference.participants.exchange import write_participants
 from conference.people.models import Organisation, Person
 
 EVENT_COLUMNS = (
@@ -36,6 +37,8 @@ EVENT_COLUMNS = (
     "online_url",
     "logo_url",
     "accent_color",
+    "registration",
+    "certificate_min_minutes",
 )
 
 
@@ -55,6 +58,7 @@ def write_event(spec: dict, event: Event | None, change_for) -> Event:
         entries, awards = write_contests(event, spec["contests"], language)
     db.session.flush()
     write_audience(db.session, event, spec)
+    write_participants(db.session, event, spec.get("participants"))
     change = change_for(event)
     if spec["winners"] is not None:
         write_winners(change, awards, entries, spec["winners"])

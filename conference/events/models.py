@@ -66,6 +66,10 @@ class Event(Base):
     logo_image: Mapped[dict | None] = mapped_column(sa.JSON)
     banner_image: Mapped[dict | None] = mapped_column(sa.JSON)
     accent_color: Mapped[str | None] = mapped_column(sa.String(7))
+    # 1.1 (conference.participants): "off", "optional" or "required"; the minutes a participant
+    # must attend for a certificate.
+    registration: Mapped[str] = mapped_column(sa.String(16), default="off", server_default="off")
+    certificate_min_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Live state (also recorded, change by change, in the live log).
     status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")

@@ -15,12 +15,18 @@ from conference.edge.text import DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, check_t
 from conference.errors import Invalid
 from conference.events.exchange_convert import URL_PATTERN
 from conference.live.schemas import translated_argument
+from conference.participants.registration import registration_mode
 
 ITEM_PATCH_FIELDS = ("title", "kind", "planned_start", "planned_end")
-EVENT_PATCH_FIELDS = ("title", "description", "online_url")
-# PROTOCOL 1.1 names them; the features behind them (registration, certificates, questions)
-# come with later issues. Until then a body with them is refused whole, saying so.
-EVENT_PATCH_LATER = ("registration", "certificate_min_minutes")
+EVENT_PATCH_FIELDS = (
+    "title",
+    "description",
+    "online_url",
+    "registration",
+    "certificate_min_minutes",
+)
+# A day: a longer minimum for a certificate is a typing mistake.
+MAX_CERTIFICATE_MINUTES = 1440
 MAX_URL = 500
 # Times outside these years are typing mistakes, and near the ends of Python's calendar an
 # offset or a schedule shift would overflow it.
@@ -90,18 +96,8 @@ def item_patch(body, event) -> dict:
 
 
 def event_patch(body, event) -> dict:
-    """``{title?, description?, online_url?}`` -> the event values to change."""
-    if isinstance(body, dict):
-        later = [name for name in EVENT_PATCH_LATER if name in body]
-        if later:
-            raise Invalid(
-                _(
-                    "Not supported yet: %(fields)s. This server changes only %(accepted)s.",
-                    fields=", ".join(later),
-                    accepted=", ".join(EVENT_PATCH_FIELDS),
-                ),
-                code="not_supported_yet",
-            )
+    """``{title?, description?, online_url?, registration?, certificate_min_minutes?}`` -> the
+    event values to change."""
     body = _object(body, EVENT_PATCH_FIELDS)
     values = {}
     if "title" in body:
@@ -126,4 +122,22 @@ def event_patch(body, event) -> dict:
                 field="online_url",
             )
         values["online_url"] = None if url is None else check_text(url, "online_url", MAX_URL)
+    if "registration" in body:
+        values["registration"] = registration_mode(body["registration"])
+    if "certificate_min_minutes" in body:
+        minutes = body["certificate_min_minutes"]
+        if (
+            not isinstance(minutes, int)
+            or isinstance(minutes, bool)
+            or not 0 <= minutes <= MAX_CERTIFICATE_MINUTES
+        ):
+            raise Invalid(
+                _(
+                    "certificate_min_minutes must be a whole number from 0 to %(most)s.",
+                    most=MAX_CERTIFICATE_MINUTES,
+                ),
+                code="bad_argument",
+                field="certificate_min_minutes",
+            )
+        values["certificate_min_minutes"] = minutes
     return values

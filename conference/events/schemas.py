@@ -152,6 +152,10 @@ def event_fields(event: Event) -> dict:
         "logo": picture_url(event.logo_image) or event.logo_url,
         "banner": picture_url(event.banner_image),
         "accent_color": event.accent_color,
+        # 1.1 (conference.participants): attendees see whether the live page offers or asks
+        # for registration, so a change of it is an event.changed like the title's.
+        "registration": event.registration,
+        "certificate_min_minutes": event.certificate_min_minutes,
     }
 
 

@@ -34,7 +34,16 @@ bp = Blueprint("live", __name__)
 
 @bp.get("/events/<slug>")
 def event_home(slug: str):
-    """The event's home and the attendee's live page: now, next, the agenda, announcements."""
+    """The event's home and the attendee's live page: now, next, the agenda, announcements.
+
+    Where the event requires registration (1.1), an attendee not yet registered goes to the
+    register page first; the check comes before the shared page cache.
+    """
+    from conference.participants.gate import registration_first
+
+    gate = registration_first(slug)
+    if gate is not None:
+        return gate
 
     def render() -> str:
         event = get_event_or_404(slug, detail_loading())

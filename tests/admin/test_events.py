@@ -126,3 +126,24 @@ def test_texts_of_languages_the_event_does_not_have_are_dropped(app, admin_clien
     event = stored_event()
     assert event.languages == ["lv"]
     assert set(event.title) == {"lv"}
+
+
+def test_the_event_form_sets_registration_and_certificate_minutes(app, admin_client):
+    post_form(admin_client, "/admin/events/new", event_fields())
+    assert stored_event().registration == "off"
+    form = admin_client.get("/admin/events/daugavpils-2021/edit")
+    assert 'name="registration"' in form.text and 'name="certificate_min_minutes"' in form.text
+    changes = {"registration": "required", "certificate_min_minutes": "45"}
+    response = post_form(
+        admin_client, "/admin/events/daugavpils-2021/edit", event_fields(**changes)
+    )
+    assert response.status_code == 302
+    event = stored_event()
+    assert (event.registration, event.certificate_min_minutes) == ("required", 45)
+    refused = post_form(
+        admin_client,
+        "/admin/events/daugavpils-2021/edit",
+        event_fields(registration="sometimes", certificate_min_minutes="-5"),
+    )
+    assert refused.status_code == 422
+    assert stored_event().registration == "required"

@@ -71,6 +71,8 @@ def prepare(server) -> dict:
         juror = create_user(JUROR[0], "jury", JUROR[1])
         _add_to_team(juror, "jury")
         event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        event.registration = "optional"  # so that /events/<slug>/register is there to look at
+        db.session.commit()
         partner = next(o for o in event.organisations if o.role == "partner")
         _, token = create_invite(event, partner)
         first = lambda model, *where: db.session.scalar(sa.select(model.id).where(*where).limit(1))  # noqa: E731

@@ -220,7 +220,8 @@ def test_import_refuses_control_characters_with_their_line(app, event, cli, tmp_
     before = database_rows()
     result = cli("import", str(text), "--replace")
     assert result.exit_code == 1
-    assert "U+0000" in result.stderr and "104. rinda" in result.stderr  # the line, in lv
+    line = exported.stdout[: exported.stdout.index("Atklāšanas uzruna")].count("\n") + 1
+    assert "U+0000" in result.stderr and f"{line}. rinda" in result.stderr  # the line, in lv
     assert len(result.stderr.strip().splitlines()) == 1
     assert database_rows() == before
 

@@ -29,6 +29,8 @@ DETAIL_KEYS = {
     "contests",
     "questions",  # 1.1
     "polls",  # 1.1
+    "registration",  # 1.1
+    "certificate_min_minutes",  # 1.1
 }
 
 

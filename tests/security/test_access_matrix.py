@@ -64,6 +64,9 @@ UNPUBLISHED =   ("404",  "404",   "404",  "404", "ok",  "ok",    "404", "ok")  #
 ORGANISER =     ("auth", "auth",  "auth", "403", "403", "ok",    "403", "ok")  # fmt: skip
 ORGANISERS =    ("auth", "auth",  "auth", "403", "403", "ok",    "ok",  "ok")  # fmt: skip
 ADMIN =         ("auth", "auth",  "auth", "403", "403", "403",   "403", "ok")  # fmt: skip
+# Nobody in the matrix registered for the event, so their own record is not there for anyone
+# (tests/participants reads it as its owner).
+NOT_REGISTERED = ("404", "404",   "404",  "404", "404", "404",   "404", "404")  # fmt: skip
 
 # One row per route and method: who may. ORGANISERS: any organiser (each sees their own events).
 MATRIX = {
@@ -100,6 +103,15 @@ MATRIX = {
     ("GET", "audience_api.questions_csv"): MODERATOR,
     ("GET", "audience_api.polls_csv"): MODERATOR,
     ("GET", "admin.polls"): ORGANISER,
+    # 1.1 participants (conference.participants): anyone registers and erases their own record;
+    # the list and its CSV only for the event's organisers (and admins).
+    ("GET", "participants.register_page"): PUBLIC,
+    ("POST", "participants.register_page"): PUBLIC,
+    ("POST", "participants_api.register"): PUBLIC,
+    ("GET", "participants_api.own_record"): NOT_REGISTERED,
+    ("DELETE", "participants_api.erase_own_record"): PUBLIC,
+    ("GET", "participants_api.list_participants"): ORGANISER,
+    ("GET", "participants_api.participants_csv_file"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,
@@ -266,6 +278,7 @@ class Site:
 def make_site(app) -> Site:
     install_demo()
     event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+    event.registration = "optional"  # so that the register page is there to reach
     other = Event(
         slug=OTHER_SLUG,
         title={"lv": "Cita konference"},

@@ -5,8 +5,15 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, URLField
-from wtforms.validators import URL, InputRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    URLField,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, Regexp
 
 from conference.admin.forms.base import AdminForm
 from conference.admin.forms.fields import (
@@ -77,6 +84,26 @@ def event_form(event=None, **kwargs) -> AdminForm:
             _l("Funding acknowledgement"), offered, multiline=True, max_length=2000
         )
         organiser_note = translated_field(_l("Organiser note"), offered, multiline=True)
+        registration = SelectField(
+            _l("Registration of participants"),
+            choices=options(
+                [
+                    ("off", _l("Off: nobody registers")),
+                    ("optional", _l("Optional: the live page offers it")),
+                    ("required", _l("Required: the live page asks for it first")),
+                ]
+            ),
+            default="off",
+            description=_l(
+                "Name, organisation and country of each participant, for the event's evidence."
+            ),
+        )
+        certificate_min_minutes = IntegerField(
+            _l("Minutes attended for a certificate"),
+            validators=[Optional(), NumberRange(min=0, max=1440)],
+            default=0,
+            description=_l("0: any attendance is enough."),
+        )
 
         def values(self) -> dict:
             """What :func:`conference.admin.services.events.save_event` takes."""
@@ -91,6 +118,8 @@ def event_form(event=None, **kwargs) -> AdminForm:
                 ends_at=local_to_aware(self.ends_at.data, zone),
                 online_url=self.online_url.data or None,
                 logo_url=self.logo_url.data or None,
+                registration=self.registration.data,
+                certificate_min_minutes=self.certificate_min_minutes.data or 0,
             )
             return values
 
@@ -100,7 +129,13 @@ def event_form(event=None, **kwargs) -> AdminForm:
 def _new_event_data() -> dict:
     default = current_app.config["DEFAULT_LANGUAGE"]
     languages = [default] + (["en"] if default != "en" else [])
-    return {"languages": languages, "default_language": default, "timezone": "Europe/Riga"}
+    return {
+        "languages": languages,
+        "default_language": default,
+        "timezone": "Europe/Riga",
+        "registration": "off",
+        "certificate_min_minutes": 0,
+    }
 
 
 def _event_data(event) -> dict:
@@ -115,6 +150,8 @@ def _event_data(event) -> dict:
         ends_at=aware_to_local(event.ends_at, event.timezone),
         online_url=event.online_url,
         logo_url=event.logo_url,
+        registration=event.registration,
+        certificate_min_minutes=event.certificate_min_minutes,
     )
     return data
 

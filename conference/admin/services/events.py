@@ -65,11 +65,22 @@ def _fill_event(event: Event, values: dict) -> None:
         setattr(event, name, values[name])
     event.online_url = values.get("online_url")
     event.logo_url = values.get("logo_url")
+    event.registration = values.get("registration", event.registration or "off")
+    event.certificate_min_minutes = values.get(
+        "certificate_min_minutes", event.certificate_min_minutes or 0
+    )
 
 
 def _event_record(event: Event) -> dict:
     fields = (*EVENT_TEXTS, "slug", "languages", "default_language", "timezone")
-    return audit_values(event, (*fields, "starts_at", "ends_at", "online_url", "logo_url"))
+    return audit_values(
+        event,
+        (
+            *fields,
+            *("starts_at", "ends_at", "online_url", "logo_url"),
+            *("registration", "certificate_min_minutes"),
+        ),
+    )
 
 
 def _check_event(values: dict, event: Event | None) -> None:

@@ -1,0 +1,8 @@
+"""Participants: registration per event and the participant's own data (PROTOCOL.md 1.1)."""
+
+
+def init_app(app) -> None:
+    from conference.participants import api, views
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
