@@ -157,11 +157,17 @@ async function main() {
   for (let i = 0; i < args.during && now() < stormEnd - 1500; i += 1) { results.push(await announce(`storm ${i}`)); await sleep(Math.max(0, gap - 300)); }
   while (now() < stormEnd) await sleep(100);
   const stormSentMs = now() - stormStart;
-  await sleep(4000); // the last seconds' reactions
+  // The server may still be working through a backlog: wait (at most 30 s) until every react
+  // is acknowledged, then 3 s for the last seconds' `reactions`.
+  const drainStart = now();
+  while (sent - acksOk - acksRefused > 0 && now() - drainStart < 30000) await sleep(100);
+  const drainMs = now() - drainStart;
+  await sleep(3000);
+  const collectEnd = now();
   for (const c of timers) clearTimeout(c.timer);
 
   // Followers: `reactions` per second and sums.
-  const inStorm = (at) => at >= stormStart && at <= stormEnd + 4000;
+  const inStorm = (at) => at >= stormStart && at <= collectEnd;
   const perClientTotals = [];
   let minGap = Infinity;
   let maxInOneSecond = 0;
@@ -171,7 +177,7 @@ async function main() {
     for (let i = 0; i < mine.length; i += 1) {
       total += Object.values(mine[i][1].counts).reduce((a, b) => a + b, 0);
       if (i > 0) minGap = Math.min(minGap, mine[i][0] - mine[i - 1][0]);
-      let j = i; while (j < mine.length && mine[j][0] - mine[i][0] < 1000) j += 1;
+      let j = i; while (j < mine.length && mine[j][0] - mine[i][0] < 950) j += 1; // 50 ms for timer jitter
       maxInOneSecond = Math.max(maxInOneSecond, j - i);
     }
     perClientTotals.push(total);
@@ -183,14 +189,16 @@ async function main() {
     n: args.n, live: opened.length, alive_at_end: alive, disconnects, connect_errors: connectErrors, connect_all_ms: Math.round(connectMs),
     rate: args.rate, seconds: args.seconds,
     reacts_sent: sent, reacts_target: opened.length * args.rate * args.seconds, send_rate_per_s: Math.round(sent / (stormSentMs / 1000)), max_send_lag_ms: Math.round(lag),
-    acks_ok: acksOk, acks_refused: acksRefused, acks_missing: sent - acksOk - acksRefused,
+    acks_ok: acksOk, acks_refused: acksRefused, acks_missing: sent - acksOk - acksRefused, ack_drain_ms: Math.round(drainMs),
     cap_bound: opened.length * 3 * (args.seconds + 1),
     follower_totals_min: Math.min(...perClientTotals), follower_totals_max: Math.max(...perClientTotals),
     reactions_messages_follower0: follower.length, min_gap_between_reactions_ms: Math.round(minGap), max_reactions_in_any_1s: maxInOneSecond,
     announce: results, quiet_median_ms: quantile(quiet, 0.5), storm_median_ms: quantile(storm, 0.5), quiet_max_ms: Math.max(...quiet), storm_max_ms: Math.max(...storm),
     follower0: follower,
   };
+  summary.storm_announces = storm.length;
   summary.ratio_median = summary.storm_median_ms / summary.quiet_median_ms;
+  for (const key of Object.keys(summary)) if (typeof summary[key] === 'number' && !Number.isFinite(summary[key])) summary[key] = null;
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   for (const c of opened) c.ws.terminate();
   agent.destroy();
