@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import tomli_w
 
-from conference.audience.exchange import event_questions_field, poll_blocks
+from conference.audience.exchange import event_questions_field, poll_blocks, question_blocks
 from conference.audit.log import entries_of
 from conference.awards.models import AwardWinner
 from conference.db import db
@@ -141,6 +141,7 @@ def event_file(event: Event, include_winners: bool = True) -> str:
         blocks.append(block("[[items]]", fields, comment))
     entry_keys, award_keys = contest_blocks(event, blocks, language)
     blocks.extend(poll_blocks(db.session, event))
+    blocks.extend(question_blocks(db.session, event))
     if include_winners:
         blocks.append(winners_block(award_keys, entry_keys))
     blocks.extend(audit_blocks(event, include_winners))
