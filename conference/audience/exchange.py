@@ -155,6 +155,18 @@ def question_blocks(session, event) -> list[str]:
     return blocks
 
 
+def audience_view(session, event) -> tuple:
+    """What of the audience part an import can change and the cached snapshot shows: the
+    question mode, the polls (ids, texts, options) and the questions; compared before and
+    after an import to know whether every process must reload the event's snapshot."""
+    from conference.audience.polls import event_polls, poll_json
+
+    settings = session.get(AudienceSettings, event.id)
+    mode = (settings.questions, settings.moderated) if settings is not None else None
+    polls = [poll_json(session, poll) for poll in event_polls(session, event)]
+    return mode, polls, question_blocks(session, event)
+
+
 def read_polls(reader, data) -> list[dict]:
     """The ``[[polls]]`` tables, checked field by field (problems go to ``reader``)."""
     polls = [
