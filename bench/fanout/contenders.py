@@ -249,6 +249,8 @@ class ConferenceApp(Contender):
             "--password-stdin",
             stdin_text=secrets.token_urlsafe(16) + "\n",
         )
+        # Moderators act per event: give them the demo event.
+        self.run_cli("team", "add", SLUG, self.moderator_email, "--role", "moderator")
         self.token = self.run_cli("token", "create", self.moderator_email).strip().splitlines()[-1]
         self.check_trigger()
 

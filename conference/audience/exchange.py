@@ -12,17 +12,32 @@ the ``[[polls]]``. Read, written and exported by conference.events.exchange_*::
         { lv = "Itālija", en = "Italy" },
         { lv = "Spānija", en = "Spain" },
     ]
+
+    [[questions]]                     # exported after the event; upvotes as a count
+    text = "Kā pieteikties?"
+    name = "Ģirts"                    # optional
+    language = "lv"                   # optional: the asker's language
+    status = "answered"               # pending, visible (default), answered or hidden
+    asked_at = 2026-05-14T10:02:11+00:00
+    upvotes = 12
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_babel import gettext as _
 
 from conference.audience.models import (
+    NAME_MAX_CHARS,
     POLL_MAX_OPTIONS,
     POLL_MIN_OPTIONS,
+    QUESTION_MAX_CHARS,
     QUESTION_MODES,
+    QUESTION_STATUSES,
     AudienceSettings,
+    Question,
+    QuestionUpvote,
 )
 from conference.events import exchange_convert as c
 
@@ -51,6 +66,110 @@ POLL_FIELDS = {
 }
 
 
+UPVOTES_MAX = 100_000
+
+
+def _count(reader, value) -> int:
+    value = c.whole_number(reader, value)
+    if not 0 <= value <= UPVOTES_MAX:
+        raise c.Bad(_("must be between %(low)s and %(high)s", low=0, high=UPVOTES_MAX))
+    return value
+
+
+QUESTION_FIELDS = {
+    "text": (c.text(QUESTION_MAX_CHARS), c.REQUIRED),
+    "name": (c.optional_text(NAME_MAX_CHARS), None),
+    "language": (c.optional_text(16), None),
+    "status": (c.choice(QUESTION_STATUSES), "visible"),
+    "asked_at": (c.moment, c.REQUIRED),
+    "upvotes": (_count, 0),
+}
+IMPORTED_ATTENDEE = "imported"
+
+
+def read_questions(reader, data) -> list[dict]:
+    """The ``[[questions]]`` tables, checked field by field (problems go to ``reader``)."""
+    return [
+        reader.table(row, ("questions", number), QUESTION_FIELDS) or {}
+        for number, row in enumerate(reader.tables(data, ("questions",)), start=1)
+    ]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def write_questions(session, event, questions: list[dict]) -> None:
+    """Add the file's questions the event does not have yet (same text and time asked: the
+    same question, whose status follows the file); upvotes of a new question are rows of
+    stand-in attendees ``imported:N``, so the count survives."""
+    existing = {
+        (question.text, _utc(question.asked_at)): question
+        for question in session.query(Question).filter_by(event_id=event.id)
+    }
+    for data in questions:
+        asked_at = _utc(data["asked_at"])
+        question = existing.get((data["text"], asked_at))
+        if question is not None:
+            question.status = data["status"]
+            continue
+        question = Question(
+            event_id=event.id,
+            text=data["text"],
+            name=data.get("name"),
+            language=data.get("language"),
+            attendee_id=IMPORTED_ATTENDEE,
+            status=data["status"],
+            asked_at=asked_at,
+        )
+        session.add(question)
+        session.flush()
+        session.add_all(
+            QuestionUpvote(question_id=question.id, attendee_id=f"imported:{number}")
+            for number in range(data["upvotes"])
+        )
+        existing[(data["text"], asked_at)] = question
+    session.flush()
+
+
+def question_blocks(session, event, include_personal_data: bool = False) -> list[str]:
+    """Every question of the event (each status), oldest first, with its upvote count; the
+    name an asker gave only in an export with personal data (``--with-personal-data``)."""
+    import sqlalchemy as sa
+
+    from conference.events.exchange_export import block
+
+    rows = session.execute(
+        sa.select(Question, sa.func.count(QuestionUpvote.attendee_id))
+        .outerjoin(QuestionUpvote, QuestionUpvote.question_id == Question.id)
+        .where(Question.event_id == event.id)
+        .group_by(Question.id)
+        .order_by(Question.asked_at, Question.id)
+    ).all()
+    blocks = []
+    for number, (question, upvotes) in enumerate(rows):
+        fields = [("text", question.text)]
+        if include_personal_data:
+            fields.append(("name", question.name))
+        fields += [("language", question.language), ("status", question.status)]
+        fields += [("asked_at", _utc(question.asked_at)), ("upvotes", upvotes)]
+        comment = "Questions from the audience, with their upvotes." if number == 0 else None
+        blocks.append(block("[[questions]]", fields, comment))
+    return blocks
+
+
+def audience_view(session, event) -> tuple:
+    """What of the audience part an import can change and the cached snapshot shows: the
+    question mode, the polls (ids, texts, options) and the questions; compared before and
+    after an import to know whether every process must reload the event's snapshot."""
+    from conference.audience.polls import event_polls, poll_json
+
+    settings = session.get(AudienceSettings, event.id)
+    mode = (settings.questions, settings.moderated) if settings is not None else None
+    polls = [poll_json(session, poll) for poll in event_polls(session, event)]
+    return mode, polls, question_blocks(session, event)
+
+
 def read_polls(reader, data) -> list[dict]:
     """The ``[[polls]]`` tables, checked field by field (problems go to ``reader``)."""
     polls = [
@@ -73,6 +192,8 @@ def write_audience(session, event, spec: dict) -> None:
     mode = spec["event"].get("questions")
     if mode is not None:
         set_questions_mode(session, event, mode)
+    if spec.get("questions"):
+        write_questions(session, event, spec["questions"])
     if "polls" not in spec:
         return
     existing = {poll.key: poll for poll in event_polls(session, event) if poll.key}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from conference.audience.exchange import audience_view
 from conference.audit.log import CLI, IMPORT, Actor
 from conference.db import db
 from conference.errors import Conflict
@@ -21,6 +22,7 @@ from conference.events.services import get_event_or_404
 from conference.images.services import pictures_of
 from conference.images.storage import remove_files
 from conference.live.change import live_change, new_event_change
+from conference.live.publish import refresh_event
 
 __all__ = [
     "FORMAT_VERSION",
@@ -78,9 +80,15 @@ def import_event(text: str, replace: bool = False, actor: Actor = CLI) -> Event:
     if exists and replace:
         with live_change(slug, actor) as change:
             before = pictures_of(change.event)
+            audience_before = audience_view(change.session, change.event)
             write_event(spec, change.event, lambda event: change)
             change.audit("event.replaced", "event", change.event.id, slug)
             kept = {picture["key"] for picture in pictures_of(change.event)}
+            audience_changed = audience_view(change.session, change.event) != audience_before
+        if audience_changed:
+            # Polls and questions are not in the live log's diff (public_view): like the
+            # admin's poll form, every process reloads the event's snapshot and sends it again.
+            refresh_event(slug)
         # Pictures are not in the file: rows it keeps keep theirs; rows it drops take theirs.
         for picture in before:
             if picture["key"] not in kept:

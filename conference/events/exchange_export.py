@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import tomli_w
 
-from conference.audience.exchange import event_questions_field, poll_blocks
+from conference.audience.exchange import event_questions_field, poll_blocks, question_blocks
 from conference.audit.log import entries_of
 from conference.awards.models import AwardWinner
 from conference.db import db
@@ -152,6 +152,8 @@ def event_file(
         for number, fields in enumerate(participant_rows(db.session, event)):
             comment = "Participants: personal data (exported on request)." if number == 0 else None
             blocks.append(block("[[participants]]", fields, comment))
+
+    blocks.extend(question_blocks(db.session, event, include_personal_data))
     if include_winners:
         blocks.append(winners_block(award_keys, entry_keys))
     blocks.extend(audit_blocks(event, include_winners))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from conference.audience.exchange import QUESTIONS_FIELD, read_polls
+from conference.audience.exchange import QUESTIONS_FIELD, read_polls, read_questions
 from conference.awards.models import AWARD_KINDS, VOTE_MODES
 from conference.edge.text import problem_sentence
 from conference.errors import Invalid
@@ -171,6 +171,7 @@ TOP_LEVEL = (
     "contests",
     "polls",
     "participants",
+    "questions",
 )
 SECTIONS = (
     ("organisations", ORGANISATION_FIELDS),
@@ -284,6 +285,8 @@ def read_sections(reader: c.Reader, data: dict) -> dict:
     spec["winners"] = read_winners(reader, data)
     spec["polls"] = read_polls(reader, data.get("polls"))
     spec["participants"] = read_participants(reader, data.get("participants"))
+
+    spec["questions"] = read_questions(reader, data.get("questions"))
     return spec
 
 

@@ -1,0 +1,3 @@
+from bench.reactions.run import main
+
+main()

@@ -1,0 +1,141 @@
+"""Reaction storm benchmark, one command (issue 13): N attendees clap while the moderator speaks.
+
+    .venv/bin/python -m bench.reactions                # N = 2,000, 5 reacts/s each for 20 s
+    .venv/bin/python -m bench.reactions --n 500 --quick   # prints only, writes no docs
+
+One `conference serve --demo` process on a fresh SQLite database (127.0.0.1, free port);
+storm.js (Node) holds the attendees: announce commands are timed to the last follower before
+the storm (quiet) and during it, in the same run; every attendee's `reactions` are recorded
+and checked against the acknowledged reacts. Bounded: 60 s to connect, 10 s per announce,
+--timeout-s for the whole generator; the server is always stopped. Figures are appended to
+docs/benchmarks.md (not with --quick); the raw JSON goes to bench/results/.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.fanout import contenders  # noqa: E402
+from bench.fanout.preflight import ensure_node_modules  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = contenders.REPO_ROOT
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.reactions", description=__doc__)
+    parser.add_argument("--n", type=int, default=2000, help="attendees (default %(default)s)")
+    parser.add_argument("--rate", type=int, default=5, help="reacts a second each")
+    parser.add_argument("--seconds", type=int, default=20, help="length of the storm")
+    parser.add_argument("--quiet", type=int, default=8, help="announces before the storm")
+    parser.add_argument("--during", type=int, default=8, help="announces during the storm")
+    parser.add_argument("--timeout-s", type=int, default=240, help="generator time limit")
+    parser.add_argument("--quick", action="store_true", help="print only, no docs")
+    return parser.parse_args(argv)
+
+
+def machine():
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores ({cpu}), Linux {platform.release()}, Python {platform.python_version()}, Node {node}"
+
+
+def run(args):
+    ensure_node_modules()
+    results_dir = REPO_ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    app = contenders.ConferenceApp(log_dir=results_dir)
+    try:
+        app.start("reactions")
+        argv = [
+            "node",
+            str(HERE / "storm.js"),
+            *("--n", str(args.n), "--rate", str(args.rate), "--seconds", str(args.seconds)),
+            *("--quiet", str(args.quiet), "--during", str(args.during)),
+            *("--url", app.urls[0], "--trigger-url", app.trigger_url, "--token", app.token),
+        ]
+        completed = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=args.timeout_s,
+            preexec_fn=contenders.raise_file_limit,
+        )
+        sys.stderr.write(completed.stderr)
+        if completed.returncode != 0:
+            raise RuntimeError(f"storm.js failed ({completed.returncode})")
+        summary = json.loads(completed.stdout.strip().splitlines()[-1])
+    finally:
+        app.stop()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (results_dir / f"reactions-{stamp}.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+def ms(value):
+    return "timed out (10 s)" if value is None else f"{value:.1f} ms"
+
+
+def section(summary, argv_text):
+    s = summary
+    ratio = s["ratio_median"]
+    if ratio is None:
+        verdict, ratio_text = "missed: announces during the storm timed out", "n/a"
+    else:
+        verdict = "met" if ratio <= 1.2 else f"missed: {ratio / 1.2:.1f} times over"
+        ratio_text = f"{ratio:.2f}"
+    lines = [
+        "",
+        f"## Reaction storm ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"Machine: {machine()}; the generator (Node) and the server share the cores.",
+        f"Command: `{argv_text}`",
+        "",
+        f"- Attendees: {s['live']} of {s['n']} live, {s['disconnects']} disconnects,"
+        f" connect errors {s['connect_errors'] or 'none'}; connected in {s['connect_all_ms']} ms.",
+        f"- Reacts sent: {s['reacts_sent']} of {s['reacts_target']} planned"
+        f" ({s['send_rate_per_s']}/s; worst send lag {s['max_send_lag_ms']} ms);"
+        f" acknowledged ok {s['acks_ok']}, refused (over 3/s) {s['acks_refused']},"
+        f" unanswered {s['acks_missing']} (after waiting {s['ack_drain_ms']} ms for the backlog).",
+        f"- Followers: sum of all `reactions` counts per follower {s['follower_totals_min']}"
+        f"-{s['follower_totals_max']} (acknowledged ok: {s['acks_ok']}; the 3/s cap allows at"
+        f" most {s['cap_bound']}); {s['reactions_messages_follower0']} `reactions` messages at"
+        f" follower 0, at most {s['max_reactions_in_any_1s']} in any 950 ms, shortest gap"
+        f" {s['min_gap_between_reactions_ms']} ms.",
+        f"- Announce, command to last follower: quiet median {ms(s['quiet_median_ms'])}"
+        f" (max {ms(s['quiet_max_ms'])}), during the storm median {ms(s['storm_median_ms'])}"
+        f" (max {ms(s['storm_max_ms'])}), {s['storm_announces']} sent during the storm:"
+        f" ratio {ratio_text} (target 1.2: {verdict}).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    summary = run(args)
+    argv_text = ".venv/bin/python -m bench.reactions " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
+    text = section(summary, argv_text.strip())
+    print(text)
+    print(json.dumps({k: v for k, v in summary.items() if k != "follower0"}, indent=1))
+    if not args.quick:
+        with open(REPO_ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as docs:
+            docs.write(text)
+
+
+if __name__ == "__main__":
+    main()
