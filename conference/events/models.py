@@ -66,6 +66,9 @@ class Event(Base):
     logo_image: Mapped[dict | None] = mapped_column(sa.JSON)
     banner_image: Mapped[dict | None] = mapped_column(sa.JSON)
     accent_color: Mapped[str | None] = mapped_column(sa.String(7))
+    # A rehearsal (conference.events.rehearsal) is an unlisted copy of the event it names here;
+    # it goes when that event goes (no foreign key: SQLite could not add one by migration).
+    rehearsal_of: Mapped[int | None] = mapped_column(unique=True, index=True)
 
     # Live state (also recorded, change by change, in the live log).
     status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
