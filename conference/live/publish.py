@@ -102,12 +102,14 @@ def publish_updates(
     _post(hub, {"kind": "updates", "slug": slug, "updates": messages, "committed": committed})
 
 
-def refresh_event(slug: str, hub: LiveHub | None = None) -> None:
+def refresh_event(slug: str, hub: LiveHub | None = None, replaced: bool = False) -> None:
     """After a change outside the live log (an admin edit): every process reloads the event's
-    snapshot from the database and sends it to the event's room again."""
+    snapshot from the database and sends it to the event's room again. ``replaced``: the slug
+    now names a new event whose log starts again (a rehearsal reset), so the snapshot is
+    taken even though its ``seq`` is lower than the one followers have."""
     hub = hub or live_hub()
-    _refresh(hub, slug)
-    _post(hub, {"kind": "refresh", "slug": slug})
+    _refresh(hub, slug, replaced)
+    _post(hub, {"kind": "refresh", "slug": slug, "replaced": replaced})
 
 
 def _post(hub: LiveHub, payload: dict) -> None:
@@ -164,11 +166,11 @@ def _timestamp(message: dict) -> float:
         return time.time()
 
 
-def _refresh(hub: LiveHub, slug: str) -> None:
+def _refresh(hub: LiveHub, slug: str, replaced: bool = False) -> None:
     with hub.cache.lock:
         if hub.cache.peek(slug) is None:
             return
-        entry = hub.cache.reload(slug)
+        entry = hub.cache.reload(slug, replaced)
         if entry is not None:
             socketio.emit(SNAPSHOT, entry.snapshot, to=room_for(slug), ignore_queue=True)
 
@@ -309,4 +311,4 @@ def _handle_posted(hub: LiveHub, payload: dict) -> None:
     if payload.get("kind") == "updates":
         relay(hub, payload["slug"], payload["updates"], payload.get("committed"))
     elif payload.get("kind") == "refresh":
-        _refresh(hub, payload["slug"])
+        _refresh(hub, payload["slug"], bool(payload.get("replaced")))
