@@ -14,7 +14,8 @@ from conference.extensions import socketio
 from conference.live.commands import run_command
 from conference.live.models import LiveUpdate
 from conference.users.models import EventRole, User
-from tests.admin.browser import BrowserClient, csrf_of, make_user, sign_in  # noqa: F401
+from conference.users.services import create_user
+from tests.admin.browser import PASSWORD, BrowserClient, csrf_of, sign_in
 from tests.conftest import join_team
 
 REHEARSAL = f"{DEMO_SLUG}-rehearsal"
@@ -37,12 +38,12 @@ def roles(slug: str) -> list[tuple[str, str]]:
     return [tuple(row) for row in found]
 
 
-def setup_demo(make_user) -> None:
+def setup_demo() -> None:
     install_demo()
-    make_user("organizatore@example.org", "moderator")
-    make_user("moderatore@example.org", "moderator")
-    make_user("zurija@example.org", "jury")
-    make_user("cits@example.org", "moderator")
+    create_user("organizatore@example.org", "moderator", PASSWORD)
+    create_user("moderatore@example.org", "moderator", PASSWORD)
+    create_user("zurija@example.org", "jury", PASSWORD)
+    create_user("cits@example.org", "moderator", PASSWORD)
     join_team("organizatore@example.org", "organiser")
     join_team("moderatore@example.org", "moderator")
     join_team("zurija@example.org", "jury")
@@ -62,8 +63,8 @@ def setup_demo(make_user) -> None:
     join_team("cits@example.org", "organiser", OTHER)
 
 
-def test_a_rehearsal_is_an_unlisted_copy_with_the_same_team(app, make_user):
-    setup_demo(make_user)
+def test_a_rehearsal_is_an_unlisted_copy_with_the_same_team(app):
+    setup_demo()
     made = make_rehearsal(DEMO_SLUG)
     original, copy = event(DEMO_SLUG), event(REHEARSAL)
     assert made.slug == REHEARSAL and copy.rehearsal_of == original.id
@@ -90,8 +91,8 @@ def test_a_rehearsal_is_an_unlisted_copy_with_the_same_team(app, make_user):
     assert "rehearsal.made" in actions
 
 
-def test_running_and_resetting_a_rehearsal_leaves_the_event_alone(app, make_user):
-    setup_demo(make_user)
+def test_running_and_resetting_a_rehearsal_leaves_the_event_alone(app):
+    setup_demo()
     make_rehearsal(DEMO_SLUG)
     before = event(DEMO_SLUG)
     seq, status, current = before.last_seq, before.status, before.current_item_id
@@ -139,8 +140,8 @@ def post_button(client, slug: str, action: str):
     )
 
 
-def test_the_admin_page_makes_resets_and_deletes_for_organisers_only(app, make_user):
-    setup_demo(make_user)
+def test_the_admin_page_makes_resets_and_deletes_for_organisers_only(app):
+    setup_demo()
     app.test_client_class = BrowserClient
     organiser = app.test_client()
     assert sign_in(organiser, "organizatore@example.org").status_code == 302
@@ -173,8 +174,8 @@ def test_the_admin_page_makes_resets_and_deletes_for_organisers_only(app, make_u
     assert event(DEMO_SLUG) is not None
 
 
-def test_the_cli_makes_and_resets_and_fails_in_one_line(app, make_user, conference):
-    setup_demo(make_user)
+def test_the_cli_makes_and_resets_and_fails_in_one_line(app, conference):
+    setup_demo()
     made = conference("rehearsal", "make", DEMO_SLUG)
     assert made.exit_code == 0, made.output
     assert REHEARSAL in made.output
