@@ -85,6 +85,9 @@ def test_a_rehearsal_is_an_unlisted_copy_with_the_same_team(app):
         assert '<meta name="robots" content="noindex, nofollow">' in page.text
         assert "rehearsal-banner" in page.text and 'property="og:title"' not in page.text
     assert "rehearsal-banner" not in client.get(f"/events/{DEMO_SLUG}").text
+    latvian = client.get(f"/events/{REHEARSAL}?lang=lv").text
+    english = client.get(f"/events/{REHEARSAL}?lang=en").text
+    assert "MĒĢINĀJUMS" in latvian and "REHEARSAL" in english
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(AuditEntry.event_id == original.id)
     ).all()
