@@ -125,6 +125,7 @@ def test_running_and_resetting_a_rehearsal_leaves_the_event_alone(app):
     assert sorted(logged) == list(range(1, restarted.last_seq + 1)) != []
     updates = [m["args"][0] for m in follower.get_received() if m["name"] == "update"]
     assert [update["seq"] for update in updates] == sorted(logged)
+    follower.disconnect()
     untouched = event(DEMO_SLUG)
     assert (untouched.last_seq, untouched.status) == (seq, status)
     actions = db.session.scalars(
