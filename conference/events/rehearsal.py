@@ -86,9 +86,13 @@ def reset_rehearsal(slug: str, actor: Actor = SYSTEM) -> Event:
     with live_change(slug, actor, diff=False) as change:
         old = _existing(change.event)
         before = {"status": old.status, "seq": old.last_seq}
-        pictures, _greetings = discard_event(old)
+        # The new copy is written while the old one still exists (under another name), so
+        # its event and items get ids the old ones never had, even on SQLite: a page that
+        # follows the rehearsal tells the new run from a server that is behind by them.
+        old.slug, old.rehearsal_of = f"rehearsal-reset-{old.id}", None
         db.session.flush()
         rehearsal = _copy(change.event, actor)
+        pictures, _greetings = discard_event(old)
         change.audit(
             "rehearsal.reset",
             "event",

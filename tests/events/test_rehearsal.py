@@ -116,6 +116,9 @@ def test_running_and_resetting_a_rehearsal_leaves_the_event_alone(app):
     snapshots = [m["args"][0] for m in follower.get_received() if m["name"] == "snapshot"]
     assert snapshots, "the follower got no fresh snapshot after the reset"
     assert snapshots[-1]["seq"] == 0 and snapshots[-1]["event"]["status"] == "scheduled"
+    # Pages tell the new run from a server behind them by its items (live-client.js).
+    old_items = {item["id"] for item in first[0]["args"][0]["items"]}
+    assert old_items and not old_items & {item["id"] for item in snapshots[-1]["items"]}
     # The rehearsal can be run again after the reset.
     run_command(REHEARSAL, {"type": "start_event"})
     restarted = event(REHEARSAL)
