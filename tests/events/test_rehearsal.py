@@ -183,6 +183,9 @@ def test_the_admin_page_makes_resets_and_deletes_for_organisers_only(app):
 
 def test_the_cli_makes_and_resets_and_fails_in_one_line(app, conference):
     setup_demo()
+    # Each command binds db to an engine of its own: close this app's connections first.
+    db.session.remove()
+    db.engine.dispose()
     made = conference("rehearsal", "make", DEMO_SLUG)
     assert made.exit_code == 0, made.output
     assert REHEARSAL in made.output
