@@ -193,7 +193,8 @@ def follow_log(app, stop: threading.Event | None = None) -> None:
 
 def catch_up_behind(hub: LiveHub) -> int:
     """One query for the ``last_seq`` of every cached event; relay the updates of those this
-    process is behind on (read from the log). Returns how many events were behind."""
+    process is behind on (read from the log), and reload those whose id is gone (deleted, or
+    a rehearsal reset elsewhere). Returns how many events were behind or gone."""
     entries = {}
     for slug in hub.cache.slugs():
         entry = hub.cache.peek(slug)
@@ -209,7 +210,13 @@ def catch_up_behind(hub: LiveHub) -> int:
     for entry in behind:
         with hub.cache.lock:
             _deliver(hub, entry, hub.cache.missed_updates(entry))
-    return len(behind)
+    # An event no longer in the database under its id: deleted, or replaced by a new event
+    # under the same slug (a rehearsal reset from a shell, conference.events.rehearsal).
+    present = {event_id for event_id, _seq in rows}
+    gone = [entry for event_id, entry in entries.items() if event_id not in present]
+    for entry in gone:
+        _refresh(hub, entry.slug, replaced=True)
+    return len(behind) + len(gone)
 
 
 def catch_up(hub: LiveHub) -> None:
