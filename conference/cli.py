@@ -242,6 +242,37 @@ def team_list(slug: str, config_path: str | None) -> None:
 
 
 @main.group()
+def rehearsal() -> None:
+    """The unlisted rehearsal copy of an event (SLUG-rehearsal), to run and start again."""
+
+
+@rehearsal.command("make")
+@click.argument("slug")
+@config_option
+def rehearsal_make(slug: str, config_path: str | None) -> None:
+    """Make the rehearsal of the event SLUG: its content and team, a live log of its own."""
+    from conference.audit.log import CLI
+    from conference.events.rehearsal import make_rehearsal
+
+    made = []
+    _team_change(config_path, lambda: made.append(make_rehearsal(slug, CLI).slug))
+    click.echo(f"rehearsal {made[0]} made from {slug}")
+
+
+@rehearsal.command("reset")
+@click.argument("slug")
+@config_option
+def rehearsal_reset(slug: str, config_path: str | None) -> None:
+    """Start the rehearsal of the event SLUG again: a fresh copy, not started, seq 0."""
+    from conference.audit.log import CLI
+    from conference.events.rehearsal import reset_rehearsal
+
+    made = []
+    _team_change(config_path, lambda: made.append(reset_rehearsal(slug, CLI).slug))
+    click.echo(f"rehearsal {made[0]} reset from {slug}")
+
+
+@main.group()
 def token() -> None:
     """API tokens."""
 

@@ -69,7 +69,8 @@ def loaded_event(slug: str, options: list) -> Event:
 @bp.get("/events")
 def list_events():
     """``[{slug, title, starts_at, ends_at, timezone, status}]``, earliest first."""
-    events = db.session.scalars(sa.select(Event).order_by(Event.starts_at, Event.id))
+    listed = sa.select(Event).where(Event.rehearsal_of.is_(None))  # rehearsals are unlisted
+    events = db.session.scalars(listed.order_by(Event.starts_at, Event.id))
     return fresh_json([event_summary(event) for event in events])
 
 

@@ -27,6 +27,7 @@ from conference.live.publish import refresh_event
 __all__ = [
     "FORMAT_VERSION",
     "EventFileError",
+    "create_event",
     "export_event",
     "import_event",
     "read_event_file",
@@ -41,10 +42,12 @@ def stage_event(text: str, actor: Actor = IMPORT) -> Event:
     :class:`EventFileError` (422 ``bad_event_file``) for a bad file, ``Conflict`` (409
     ``event_exists``) for a slug that exists.
     """
-    return _create(read_event_file(text), actor)
+    return create_event(read_event_file(text), actor)
 
 
-def _create(spec: dict, actor: Actor) -> Event:
+def create_event(spec: dict, actor: Actor) -> Event:
+    """Write the checked ``spec`` (:func:`read_event_file`) as a new event, audited
+    ``event.imported`` in its own log; flushed, not committed. 409 ``event_exists``."""
     slug = spec["event"]["slug"]
     if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
         raise Conflict(
@@ -95,7 +98,7 @@ def import_event(text: str, replace: bool = False, actor: Actor = CLI) -> Event:
                 remove_files(picture)
         return change.event
     try:
-        event = _create(spec, actor)
+        event = create_event(spec, actor)
         db.session.commit()
     except sa.exc.IntegrityError:
         # Another import of the same slug committed between our check and our insert.

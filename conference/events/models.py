@@ -71,6 +71,10 @@ class Event(Base):
     registration: Mapped[str] = mapped_column(sa.String(16), default="off", server_default="off")
     certificate_min_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # A rehearsal (conference.events.rehearsal) is an unlisted copy of the event it names here;
+    # it goes when that event goes (no foreign key: SQLite could not add one by migration).
+    rehearsal_of: Mapped[int | None] = mapped_column(unique=True, index=True)
+
     # Live state (also recorded, change by change, in the live log).
     status: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
     started_at: Mapped[datetime | None]

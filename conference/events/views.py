@@ -25,7 +25,9 @@ bp.record_once(formatting.register)
 @bp.get("/")
 def index():
     """The only event's home, or the list of events."""
-    events = db.session.scalars(sa.select(Event).order_by(Event.starts_at)).all()
+    # Rehearsals (conference.events.rehearsal) are unlisted.
+    listed = sa.select(Event).where(Event.rehearsal_of.is_(None))
+    events = db.session.scalars(listed.order_by(Event.starts_at)).all()
     if len(events) == 1:
         return redirect(formatting.event_path(events[0]))
     return render_template("index.html", events=events)

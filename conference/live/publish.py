@@ -102,12 +102,14 @@ def publish_updates(
     _post(hub, {"kind": "updates", "slug": slug, "updates": messages, "committed": committed})
 
 
-def refresh_event(slug: str, hub: LiveHub | None = None) -> None:
+def refresh_event(slug: str, hub: LiveHub | None = None, replaced: bool = False) -> None:
     """After a change outside the live log (an admin edit): every process reloads the event's
-    snapshot from the database and sends it to the event's room again."""
+    snapshot from the database and sends it to the event's room again. ``replaced``: the slug
+    now names a new event whose log starts again (a rehearsal reset), so the snapshot is
+    taken even though its ``seq`` is lower than the one followers have."""
     hub = hub or live_hub()
-    _refresh(hub, slug)
-    _post(hub, {"kind": "refresh", "slug": slug})
+    _refresh(hub, slug, replaced)
+    _post(hub, {"kind": "refresh", "slug": slug, "replaced": replaced})
 
 
 def _post(hub: LiveHub, payload: dict) -> None:
@@ -164,11 +166,11 @@ def _timestamp(message: dict) -> float:
         return time.time()
 
 
-def _refresh(hub: LiveHub, slug: str) -> None:
+def _refresh(hub: LiveHub, slug: str, replaced: bool = False) -> None:
     with hub.cache.lock:
         if hub.cache.peek(slug) is None:
             return
-        entry = hub.cache.reload(slug)
+        entry = hub.cache.reload(slug, replaced)
         if entry is not None:
             socketio.emit(SNAPSHOT, entry.snapshot, to=room_for(slug), ignore_queue=True)
 
@@ -191,7 +193,8 @@ def follow_log(app, stop: threading.Event | None = None) -> None:
 
 def catch_up_behind(hub: LiveHub) -> int:
     """One query for the ``last_seq`` of every cached event; relay the updates of those this
-    process is behind on (read from the log). Returns how many events were behind."""
+    process is behind on (read from the log), and reload those whose id is gone (deleted, or
+    a rehearsal reset elsewhere). Returns how many events were behind or gone."""
     entries = {}
     for slug in hub.cache.slugs():
         entry = hub.cache.peek(slug)
@@ -207,7 +210,13 @@ def catch_up_behind(hub: LiveHub) -> int:
     for entry in behind:
         with hub.cache.lock:
             _deliver(hub, entry, hub.cache.missed_updates(entry))
-    return len(behind)
+    # An event no longer in the database under its id: deleted, or replaced by a new event
+    # under the same slug (a rehearsal reset from a shell, conference.events.rehearsal).
+    present = {event_id for event_id, _seq in rows}
+    gone = [entry for event_id, entry in entries.items() if event_id not in present]
+    for entry in gone:
+        _refresh(hub, entry.slug, replaced=True)
+    return len(behind) + len(gone)
 
 
 def catch_up(hub: LiveHub) -> None:
@@ -309,4 +318,4 @@ def _handle_posted(hub: LiveHub, payload: dict) -> None:
     if payload.get("kind") == "updates":
         relay(hub, payload["slug"], payload["updates"], payload.get("committed"))
     elif payload.get("kind") == "refresh":
-        _refresh(hub, payload["slug"])
+        _refresh(hub, payload["slug"], bool(payload.get("replaced")))

@@ -198,6 +198,7 @@ class CachedEvent:
         """Take over a freshly loaded state (keeping the presence count, which is not in the DB)."""
         self.snapshot = {**fresh.snapshot, "online": self.snapshot["online"]}
         self.recent = fresh.recent
+        self.event_id = fresh.event_id
         self._encoded.clear()
 
     def patch(self, changes: dict) -> None:
@@ -290,27 +291,31 @@ class LiveCache:
                 self._store(load_cached_event(session, event))
         return len(events)
 
-    def _load(self, slug: str) -> CachedEvent | None:
+    def _load(self, slug: str, replaced: bool = False) -> CachedEvent | None:
         with reading_session() as session:
             event = session.scalar(sa.select(Event).where(Event.slug == slug))
             if event is None:
                 self._events.pop(slug, None)
                 return None
-            return self._store(load_cached_event(session, event))
+            return self._store(load_cached_event(session, event), replaced)
 
-    def _store(self, fresh: CachedEvent) -> CachedEvent:
+    def _store(self, fresh: CachedEvent, replaced: bool = False) -> CachedEvent:
         # Update in place: callers holding the entry keep a current one.
         entry = self._events.get(fresh.slug)
         if entry is None:
             self._events[fresh.slug] = entry = fresh
-        elif fresh.seq >= entry.seq:
+        elif fresh.seq >= entry.seq or replaced or fresh.event_id != entry.event_id:
+            # Another event under the same slug (a rehearsal reset, conference.events.rehearsal)
+            # starts its log again from 0: it replaces the old one whatever the seq (SQLite may
+            # even give it the old one's id).
             entry.reset(fresh)
         self._missing.pop(fresh.slug, None)
         return entry
 
-    def reload(self, slug: str) -> CachedEvent | None:
-        """Rebuild one event's snapshot from the database (call with ``lock`` held)."""
-        return self._load(slug)
+    def reload(self, slug: str, replaced: bool = False) -> CachedEvent | None:
+        """Rebuild one event's snapshot from the database (call with ``lock`` held); with
+        ``replaced``, also when its ``seq`` is lower than the cached one's."""
+        return self._load(slug, replaced)
 
     def missed_updates(self, entry: CachedEvent) -> list[dict]:
         """The committed updates this process has not applied yet, read from the log."""

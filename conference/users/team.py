@@ -87,6 +87,19 @@ def remove_from_team(slug: str, email: str, actor: Actor = SYSTEM) -> None:
         end_sessions_of(change.session, user)
 
 
+def copy_team(source: Event, change) -> int:
+    """Give every member of ``source``'s team the same role in ``change.event`` (a new event,
+    such as a rehearsal: nobody holds a role there yet), each audited ``team.added`` in that
+    event's log, in ``change``'s transaction. Returns how many roles were given."""
+    rows = team_of(source)
+    for row in rows:
+        change.session.add(EventRole(user_id=row.user_id, event_id=change.event.id, role=row.role))
+        user = change.session.get(User, row.user_id)
+        change.audit("team.added", "user", user.id, user.email, None, {"role": row.role})
+    change.session.flush()
+    return len(rows)
+
+
 def _user(email: str) -> User:
     try:
         return find_user(email)

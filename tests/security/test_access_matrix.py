@@ -188,6 +188,10 @@ MATRIX = {
     ("POST", "admin.people_picture"): ORGANISER,
     ("GET", "admin.organisations_picture"): ORGANISER,
     ("POST", "admin.organisations_picture"): ORGANISER,
+    # The event's rehearsal (conference.events.rehearsal): its organisers and admins.
+    ("POST", "admin.rehearsal_make"): ORGANISER,
+    ("POST", "admin.rehearsal_reset"): ORGANISER,
+    ("POST", "admin.rehearsal_delete"): ORGANISER,
     ("GET", "admin.delete_event_page"): ADMIN,
     ("POST", "admin.delete_event_page"): ADMIN,
     **{
@@ -240,6 +244,7 @@ LAST = (
     "admin.organisations_delete",
     "admin.projects_delete",
     "admin.contests_delete",
+    "admin.rehearsal_delete",
     "admin.delete_event_page",
     "users.logout",
 )

@@ -127,10 +127,6 @@ def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
     Refuses (nothing deleted): a confirmation that is not the event's slug, a live event, a
     greeting upload receiving bytes at this moment.
     """
-    from conference.greetings import storage
-    from conference.greetings.models import Greeting
-    from conference.greetings.removal import remove_greeting
-    from conference.images.services import pictures_of
     from conference.images.storage import remove_files
     from conference.live.publish import refresh_event
 
@@ -143,6 +139,41 @@ def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
         raise Conflict(
             _("The event is live; end it before deleting it."), code="event_live", field="slug"
         )
+    event_id, updates = event.id, event.last_seq or 0
+    rehearsal = db.session.scalar(sa.select(Event).where(Event.rehearsal_of == event.id))
+    pictures, greetings = discard_event(event)
+    if rehearsal is not None:  # no foreign key deletes it (migration 0013)
+        more, _count = discard_event(rehearsal)
+        pictures += more
+    db.session.commit()
+    for picture in pictures:
+        remove_files(picture)
+    current_app.logger.warning(
+        "event deleted: slug=%s id=%s by=%s live_updates=%s greetings=%s",
+        slug,
+        event_id,
+        actor.user_id if actor.user_id is not None else actor.label,
+        updates,
+        greetings,
+    )
+    # Every process drops its cached snapshot (the event is gone from the database).
+    refresh_event(slug)
+    if rehearsal is not None:
+        refresh_event(rehearsal.slug)
+    return slug
+
+
+def discard_event(event: Event) -> tuple[list[dict], int]:
+    """Delete ``event`` and everything in it from the session (the caller commits, then
+    removes the returned pictures' files); returns the pictures and how many greetings went.
+
+    Refuses (``upload_busy``, nothing deleted) while a greeting upload is receiving bytes.
+    """
+    from conference.greetings import storage
+    from conference.greetings.models import Greeting
+    from conference.greetings.removal import remove_greeting
+    from conference.images.services import pictures_of
+
     greetings = db.session.scalars(sa.select(Greeting).where(Greeting.event_id == event.id)).all()
     try:
         for greeting in greetings:
@@ -154,22 +185,8 @@ def delete_event(event: Event, values: dict, actor: Actor = SYSTEM) -> str:
             field="slug",
         ) from None
     pictures = pictures_of(event)
-    event_id, updates = event.id, event.last_seq or 0
     db.session.delete(event)
-    db.session.commit()
-    for picture in pictures:
-        remove_files(picture)
-    current_app.logger.warning(
-        "event deleted: slug=%s id=%s by=%s live_updates=%s greetings=%s",
-        slug,
-        event_id,
-        actor.user_id if actor.user_id is not None else actor.label,
-        updates,
-        len(greetings),
-    )
-    # Every process drops its cached snapshot (the event is gone from the database).
-    refresh_event(slug)
-    return slug
+    return pictures, len(greetings)
 
 
 def import_event_file(raw: bytes, replace: bool, actor: Actor = SYSTEM) -> Event:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from conference.admin.blueprint import bp
 from conference.admin.forms.events import DeleteEventForm, event_form
 from conference.admin.services.events import delete_event, event_by_slug, list_events, save_event
-from conference.admin.views.common import current_actor, form_page, submit
+from conference.admin.views.common import current_actor, form_page, run_action, submit
+from conference.events import rehearsal
 from conference.users.access import events_where
 from conference.users.auth import session_user
 
@@ -33,7 +34,13 @@ def new_event():
 @bp.get("/events/<slug>/")
 def event(slug: str):
     """One event: its parts, each with a link to its page."""
-    return render_template("admin/event.html", event=event_by_slug(slug))
+    event = event_by_slug(slug)
+    return render_template(
+        "admin/event.html",
+        event=event,
+        rehearsal=rehearsal.rehearsal_of(event),
+        rehearsed=rehearsal.rehearsed_event(event),
+    )
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
@@ -70,3 +77,34 @@ def delete_event_page(slug: str):
         template="admin/event_delete.html",
         event=event,
     )
+
+
+# The event's rehearsal (conference.events.rehearsal): buttons on the event's page, each a
+# POST (CSRF) that answers with the event's page and a message saying what happened.
+
+
+@bp.post("/events/<slug>/rehearsal/make")
+def rehearsal_make(slug: str):
+    def make():
+        made.append(rehearsal.make_rehearsal(slug, current_actor()))
+
+    made = []
+    if run_action(make):
+        flash(_("The rehearsal %(slug)s is made.", slug=made[0].slug), "success")
+    return redirect(url_for("admin.event", slug=slug, _anchor="rehearsal"))
+
+
+@bp.post("/events/<slug>/rehearsal/reset")
+def rehearsal_reset(slug: str):
+    done = _(
+        "The rehearsal starts again: not started, with everything from the event as it is now."
+    )
+    run_action(lambda: rehearsal.reset_rehearsal(slug, current_actor()), done)
+    return redirect(url_for("admin.event", slug=slug, _anchor="rehearsal"))
+
+
+@bp.post("/events/<slug>/rehearsal/delete")
+def rehearsal_delete(slug: str):
+    done = _("The rehearsal is deleted.")
+    run_action(lambda: rehearsal.delete_rehearsal(slug, current_actor()), done)
+    return redirect(url_for("admin.event", slug=slug, _anchor="rehearsal"))

@@ -40,6 +40,16 @@ function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
+/**
+ * Whether a snapshot with a lower seq is a new run of the event rather than a server behind
+ * us: a rehearsal reset (conference/events/rehearsal.py) replaces the event, whose log starts
+ * again at 0 and whose items all have new ids, so no item id is shared.
+ */
+function isAnotherRun(state, snapshot) {
+  const known = new Set((state.items || []).map((item) => item.id));
+  return !(snapshot.items || []).some((item) => known.has(item.id));
+}
+
 /** Apply one update's data to the state, in place (the shapes are the snapshot's). */
 export function applyUpdate(state, update) {
   const data = update.data || {};
@@ -205,7 +215,7 @@ export class LiveClient {
 
   #onSnapshot(snapshot) {
     if (!snapshot || typeof snapshot.seq !== "number") return;
-    if (snapshot.seq < this.state.seq) {
+    if (snapshot.seq < this.state.seq && !isAnotherRun(this.state, snapshot)) {
       this.resync(); // A server behind us: ask for what we have by seq instead.
       return;
     }
