@@ -40,6 +40,7 @@ from conference.audience.models import (
     QuestionUpvote,
 )
 from conference.events import exchange_convert as c
+from conference.events.exchange_checks import unique_keys
 
 QUESTIONS_FIELD = (c.choice(QUESTION_MODES), None)
 
@@ -176,11 +177,7 @@ def read_polls(reader, data) -> list[dict]:
         reader.table(row, ("polls", number), POLL_FIELDS) or {}
         for number, row in enumerate(reader.tables(data, ("polls",)), start=1)
     ]
-    seen = set()
-    for number, poll in enumerate(polls, start=1):
-        if poll.get("key") in seen:
-            reader.problem(("polls", number, "key"), _("is used twice"))
-        seen.add(poll.get("key"))
+    unique_keys(reader, polls, ("polls",))
     return polls
 
 

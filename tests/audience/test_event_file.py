@@ -56,6 +56,10 @@ def test_export_and_import_give_the_same_polls_back(app):
             "polls[1].multiple",
         ),
         ('key = "p"\noptions = [{ lv = "Jā" }, { lv = "Nē" }]', "polls[1].question"),
+        (  # the demo's own poll key again: refused at its second use
+            'key = "mobility-country"\nquestion = { lv = "Jā?" }\noptions = [{ lv = "Jā" }, { lv = "Nē" }]',
+            "polls[2].key",
+        ),
     ],
 )
 def test_a_bad_poll_in_the_file_is_refused_with_its_place(app, poll, complaint):
