@@ -24,11 +24,12 @@ from conference.db import Base
 from conference.events.models import AgendaItem, Event, Project
 from conference.greetings.models import Greeting, Invite
 from conference.live.models import CommandRecord, LiveUpdate
-from conference.participants.models import Participant
+from conference.participants.models import AttendanceInterval, Participant
 from conference.people.models import Organisation, Person
 from conference.users.models import ApiToken, EventRole, User, UserSession
 
 __all__ = [
+    "AttendanceInterval",
     "AudienceSettings",
     "BlockedAsker",
     "Poll",

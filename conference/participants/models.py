@@ -39,3 +39,29 @@ class Participant(Base):
     consent_list: Mapped[bool] = mapped_column(default=False)
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]
+
+
+ATTENDEE_KEY_MAX_CHARS = 80
+
+
+class AttendanceInterval(Base):
+    """A stretch of time one attendee identity was connected to an event's live channel.
+
+    Written by the server processes in batches (issue 12 part 2), never once per connect.
+    ``attendee_key`` is the attendee identity of :mod:`conference.attendees` for a browser with
+    the cookie, or ``connection:<sid>`` for a connection without one (counted in the event's
+    peak and unique attendees, never in a participant's minutes). Rows may overlap (tabs,
+    devices, server processes): :mod:`conference.participants.attendance` merges them when
+    it reads, and joins gaps of at most a minute, so writers need not agree with each other.
+    Not personal data by itself: it names no one, and an erased participant's rows keep the
+    event's anonymous counts right.
+    """
+
+    __tablename__ = "attendance_intervals"
+    __table_args__ = (sa.Index("ix_attendance_intervals_event_key", "event_id", "attendee_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    attendee_key: Mapped[str] = mapped_column(sa.String(ATTENDEE_KEY_MAX_CHARS))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]

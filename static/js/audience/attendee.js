@@ -116,22 +116,39 @@ function wire() {
   });
   section.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-upvote]");
-    if (!button) return;
+    if (!button || button.disabled) return;
     const id = Number(button.dataset.upvote);
     const mine = upvoted();
     const on = !mine.has(id);
+    // Remembered before the request: the `question.votes` update for this very upvote can
+    // arrive before the answer and re-render the list, and the new button must already
+    // show it pressed. Taken back if the server refuses.
+    const remember = (pressed) => {
+      const ids = upvoted();
+      if (pressed) ids.add(id);
+      else ids.delete(id);
+      rememberUpvoted(ids);
+    };
+    const current = () => part("list").querySelector(`[data-upvote="${id}"]`) || button;
+    remember(on);
+    button.setAttribute("aria-pressed", String(on));
     button.disabled = true;
+    let ok = false;
     try {
       const { response, answer } = await call(`${data.questions_url}/${id}/upvote`, { method: on ? "POST" : "DELETE" });
-      if (response.ok) {
-        if (on) mine.add(id);
-        else mine.delete(id);
-        rememberUpvoted(mine);
-        button.setAttribute("aria-pressed", String(on));
-        button.querySelector('[data-field="upvotes"]').textContent = answer.upvotes;
+      ok = response.ok;
+      if (ok && typeof answer.upvotes === "number") {
+        current().querySelector('[data-field="upvotes"]').textContent = answer.upvotes;
       }
+    } catch {
+      ok = false;
     } finally {
+      if (!ok) {
+        remember(!on);
+        current().setAttribute("aria-pressed", String(!on));
+      }
       button.disabled = false;
+      current().disabled = false;
     }
   });
 }
