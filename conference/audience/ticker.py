@@ -224,11 +224,16 @@ class AudienceTicker:
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Tick every second until ``stop`` (default: the hub's) is set."""
+        from conference.ops.logs import RepeatedFailure
+
         stop = stop or self.hub.stopping
+        failure = RepeatedFailure(log, "audience tick")
         while not stop.is_set():
             started = time.monotonic()
             try:
                 self.tick()
             except Exception:
-                log.warning("audience tick failed", exc_info=True)
+                failure.failed()
+            else:
+                failure.succeeded()
             stop.wait(max(0.0, INTERVAL_S - (time.monotonic() - started)))

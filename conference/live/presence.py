@@ -126,12 +126,17 @@ class Presence:
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Tick every interval until ``stop`` is set (a background task of the server)."""
+        from conference.ops.logs import RepeatedFailure
+
+        failure = RepeatedFailure(log, "presence count")
         while stop is None or not stop.is_set():
             started = time.monotonic()
             try:
                 self.tick()
             except Exception:
-                log.warning("presence count failed", exc_info=True)
+                failure.failed()
+            else:
+                failure.succeeded()
             time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
 
 
