@@ -121,7 +121,7 @@ def _add_to_team(user, role: str) -> None:
 def viewer(path: str) -> tuple[str, str] | None:
     if path.startswith("/jury/") and not path.endswith("/decision"):  # the decision is the admin's
         return JUROR
-    if path.startswith(("/admin", "/moderate")):
+    if path.startswith(("/admin", "/moderate")) or path.endswith("/report"):
         return ADMIN
     return None
 

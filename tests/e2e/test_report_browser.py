@@ -1,0 +1,56 @@
+"""The organisers' report in the browser, after the demo conference was run by scripts: lv and
+en, a desktop and a phone, nothing wider than the screen, no serious axe violation, the chart
+drawn; reached from the admin's event page. Screenshots in test-artifacts/screenshots/report/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import server_database
+from tests.e2e.test_every_page_looked_at import AXE, AXE_RUN, VIEWPORTS, WIDEST, sign_in
+from tests.reports.conftest import SLUG, run_demo
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def held_server(start_demo_server):
+    server = start_demo_server()
+    with server_database(server.instance, server.database_url) as app:
+        held = run_demo(app)
+        server.organiser = (held.organiser_email, "drošā parole ļoti")
+    return server
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_the_report_page_in_both_languages(held_server, new_context, screenshots_dir, device):
+    width, height = VIEWPORTS[device]
+    context = new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=device == "phone",
+        has_touch=device == "phone",
+        bypass_csp=True,  # only so that axe can be injected; the page itself runs no script
+    )
+    sign_in(context, held_server, held_server.organiser)
+    page = context.new_page()
+    folder = screenshots_dir / "report"
+    folder.mkdir(exist_ok=True)
+    page.goto(f"{held_server.url}/admin/events/{SLUG}?lang=lv")
+    page.get_by_role("link", name="Pārskats").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/events/{SLUG}/report")
+    problems = []
+    for lang in ("lv", "en"):
+        page.goto(f"{held_server.url}/events/{SLUG}/report?lang={lang}")
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == lang
+        chart = page.locator("svg.attendance-chart")
+        assert chart.bounding_box()["width"] > 200
+        page.screenshot(path=str(folder / f"report-{lang}-{device}.png"), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            widest = ", ".join(page.evaluate(WIDEST, width))
+            problems.append(f"{lang}: {scroll_width} px wide on a {width} px {device}: {widest}")
+        page.add_script_tag(path=str(AXE))
+        problems += [f"{lang}: axe {violation}" for violation in page.evaluate(AXE_RUN)]
+    assert not problems, "\n".join(problems)
