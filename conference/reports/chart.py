@@ -97,9 +97,7 @@ def attendance_chart(samples: list[tuple[datetime, int]], event) -> Markup:
         )
     parts.append(f'<polygon points="{area}" fill="#00778a" fill-opacity="0.18" stroke="none"/>')
     parts.append(f'<polyline points="{line}" fill="none" stroke="#00778a" stroke-width="2"/>')
-    parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0)}" y2="{y(0)}" stroke="#333"/>'
-    )
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0)}" y2="{y(0)}" stroke="#333"/>')
     peak_x, peak_y = x(peak_index + 0.5), y(peak)
     anchor = "start" if peak_x < LEFT + plot_w / 2 else "end"
     nudge = 8 if anchor == "start" else -8
