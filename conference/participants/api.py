@@ -71,23 +71,27 @@ def list_participants(slug: str):
     return jsonify(_listed(slug)[1])
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _listed_file(slug: str, extension: str, make, mimetype: str) -> Response:
+    event_slug, rows = _listed(slug)
+    return Response(
+        make(rows),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{event_slug}-participants.{extension}"'
+        },
+    )
+
+
 @bp.get("/events/<slug>/participants.csv")
 def participants_csv_file(slug: str):
     """Organisers: the same list as UTF-8 CSV with a header row, formula-safe cells."""
-    event_slug, rows = _listed(slug)
-    return Response(
-        participants_csv(rows),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{event_slug}-participants.csv"'},
-    )
+    return _listed_file(slug, "csv", participants_csv, "text/csv; charset=utf-8")
 
 
 @bp.get("/events/<slug>/participants.xlsx")
 def participants_xlsx_file(slug: str):
     """Organisers: the same list as an XLSX workbook (text cells stored as text)."""
-    event_slug, rows = _listed(slug)
-    return Response(
-        participants_xlsx(rows),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{event_slug}-participants.xlsx"'},
-    )
+    return _listed_file(slug, "xlsx", participants_xlsx, XLSX_TYPE)
