@@ -48,3 +48,6 @@ def test_the_report_page_in_both_languages(held_server, new_context, screenshots
         screenshot = folder / f"report-{lang}-{device}.png"
         problems += look_at(page, screenshot, lang, width, device)
     assert not problems, "\n".join(problems)
+    # The PDF from the real server (gevent: rendered in a native thread), with the session.
+    pdf = page.request.get(f"{held_server.url}/events/{SLUG}/report.pdf?lang=lv")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF-")
