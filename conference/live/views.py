@@ -40,9 +40,8 @@ def event_home(slug: str):
     register page first; the check comes before the shared page cache. After the event a
     registered participant's page (never cached) offers their certificate or says why not.
     """
-    from conference.participants.gate import registration_first
-
     from conference.participants.certificates import offer_for
+    from conference.participants.gate import registration_first
 
     gate = registration_first(slug)
     if gate is not None:

@@ -84,9 +84,9 @@ def attendee_time(event: Event, attendee_id: str) -> AttendeeTime | None:
             AttendanceInterval.attendee_key == attendee_id,
         )
     ).all()
-    return compute(
-        [tuple(row) for row in rows], event.started_at, event.ended_at or utcnow()
-    ).of(attendee_id)
+    return compute([tuple(row) for row in rows], event.started_at, event.ended_at or utcnow()).of(
+        attendee_id
+    )
 
 
 def standing_of(event: Event, attendee_id: str) -> Standing | None:

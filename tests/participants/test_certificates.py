@@ -92,8 +92,9 @@ def test_a_participant_who_attended_long_enough_downloads_their_certificate(
     answer = held["janis"].get(f"{PDF}?lang={lang}")
     assert answer.status_code == 200, answer.text
     assert answer.mimetype == "application/pdf"
-    assert "filename*=UTF-8''daugavpils-2021-certificate-J%C4%81nis-B%C4%93rzi%C5%86%C5%A1.pdf" in (
-        answer.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''daugavpils-2021-certificate-J%C4%81nis-B%C4%93rzi%C5%86%C5%A1.pdf"
+        in (answer.headers["Content-Disposition"])
     )
     assert answer.headers["Cache-Control"] == "private, no-store"
     text = text_of(answer.data)
@@ -161,7 +162,9 @@ def test_an_unregistered_or_erased_attendee_gets_404(app, held, event):
     assert answer.get_json()["error"]["code"] == "not_registered"
     assert held["janis"].delete(f"{API}/me").status_code == 204
     assert held["janis"].get(PDF).status_code == 404
-    assert attendee(app, "other").get(f"/events/{OTHER_SLUG}-nav/certificate.pdf").status_code == 404
+    assert (
+        attendee(app, "other").get(f"/events/{OTHER_SLUG}-nav/certificate.pdf").status_code == 404
+    )
 
 
 def _zip(answer) -> dict[str, bytes]:
@@ -227,7 +230,11 @@ def test_the_zip_before_the_end_is_empty(app, event, organiser):
 @pytest.mark.parametrize(
     ("lang", "offer", "short"),
     [
-        ("lv", "Lejupielādēt apliecinājumu", "Jūs piedalījāties 12 minūtes; apliecinājumam vajag 30."),
+        (
+            "lv",
+            "Lejupielādēt apliecinājumu",
+            "Jūs piedalījāties 12 minūtes; apliecinājumam vajag 30.",
+        ),
         ("en", "Download your certificate", "You attended 12 minutes; a certificate needs 30."),
     ],
 )
