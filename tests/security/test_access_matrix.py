@@ -112,6 +112,10 @@ MATRIX = {
     ("DELETE", "participants_api.erase_own_record"): PUBLIC,
     ("GET", "participants_api.list_participants"): ORGANISER,
     ("GET", "participants_api.participants_csv_file"): ORGANISER,
+    # Issue 12 part 4: a participant's own certificate (nobody here registered), the organisers'
+    # ZIP of them all.
+    ("GET", "participants.certificate_pdf"): NOT_REGISTERED,
+    ("GET", "participants.certificates_zip"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,
