@@ -32,10 +32,14 @@ def register(app, slug: str, who: str, name: str) -> None:
     assert answer.status_code == 201, answer.text
 
 
-def rows(slug: str | None = None) -> list[Participant]:
+def rows() -> list[Participant]:
+    """Every participant as stored now (read, then the session closed: a CLI command that runs
+    next rebinds the database, and an open connection would be left behind)."""
     db.session.expire_all()
-    query = sa.select(Participant).order_by(Participant.id)
-    return list(db.session.scalars(query))
+    found = list(db.session.scalars(sa.select(Participant).order_by(Participant.id)))
+    db.session.remove()
+    db.engine.dispose()
+    return found
 
 
 @pytest.fixture

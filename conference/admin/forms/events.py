@@ -114,7 +114,7 @@ def event_form(event=None, **kwargs) -> AdminForm:
         certificate_signer_role = translated_field(_l("Their function"), offered)
         participants_retention_days = IntegerField(
             _l("Keep the participants' personal data for (days after the event)"),
-            validators=[InputRequired(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
+            validators=[Optional(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
             default=DEFAULT_RETENTION_DAYS,
             description=_l(
                 "Then names, organisations, countries and e-mail addresses are erased "
@@ -139,8 +139,9 @@ def event_form(event=None, **kwargs) -> AdminForm:
                 certificate_min_minutes=self.certificate_min_minutes.data or 0,
                 certificate_signer_name=self.certificate_signer_name.data or None,
                 certificate_signer_role=texts(self.certificate_signer_role.data),
-                participants_retention_days=self.participants_retention_days.data,
             )
+            if self.participants_retention_days.data is not None:  # empty: as it was
+                values["participants_retention_days"] = self.participants_retention_days.data
             return values
 
     return EventForm(data=_event_data(event) if event is not None else _new_event_data(), **kwargs)
