@@ -301,9 +301,20 @@ def _data_only_fetcher():
     return URLFetcher(allowed_protocols=("data",))
 
 
-def _document(html: str):
-    import weasyprint  # imported here: the server runs without Pango until a PDF is asked for
+def _weasyprint():
+    """WeasyPrint, imported on the first PDF (the server runs without Pango until then).
 
+    Imported by the caller, never in :func:`run_blocking`'s native thread: loading its
+    libraries looks for them with a subprocess, which gevent's patched ``subprocess`` cannot
+    start outside the main thread ("child watchers are only available on the default loop").
+    """
+    import weasyprint
+
+    return weasyprint
+
+
+def _document(html: str):
+    weasyprint = _weasyprint()
     return weasyprint.HTML(string=html, base_url=".", url_fetcher=_data_only_fetcher()).render()
 
 
@@ -322,6 +333,7 @@ def write_pdf(html: str) -> bytes:
     """The PDF of ``html``; under gevent laid out in a native thread (the server keeps going)."""
     from conference.greetings.processing import run_blocking
 
+    _weasyprint()
     return run_blocking(_write, html)
 
 
@@ -329,4 +341,5 @@ def write_pdfs(html: str, count: int) -> list[bytes] | None:
     """One PDF per page of ``html``; None unless it has exactly ``count`` pages."""
     from conference.greetings.processing import run_blocking
 
+    _weasyprint()
     return run_blocking(_write_pages, html, count)
