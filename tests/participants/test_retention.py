@@ -168,3 +168,15 @@ def test_a_backup_says_what_personal_data_it_carries(app, two_events, tmp_path):
     purge_participants(now=ENDED_AT + timedelta(days=4000))
     after = personal("after.tar")
     assert after["participants"] == 0 and after["question_names"] == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("lv", "ne ilgāk kā 30 dienas pēc pasākuma beigām, kad tie tiek dzēsti automātiski"),
+        ("en", "at most 30 days after the event's end, when it is erased automatically"),
+    ],
+)
+def test_the_privacy_notice_says_how_long_the_data_is_kept(app, two_events, lang, sentence):
+    page = attendee(app, "janis").get(f"/events/{SLUG}/register?lang={lang}")
+    assert sentence in page.text.replace("&#39;", "'")
