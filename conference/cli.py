@@ -411,6 +411,38 @@ def export_command(
 
 
 @main.group()
+def participants() -> None:
+    """The participants' personal data."""
+
+
+@participants.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only say what would be erased.")
+@config_option
+def participants_purge(dry_run: bool, config_path: str | None) -> None:
+    """Erase the personal data of the participants of every event whose retention is over
+    (its participants_retention_days after its end); the worker does this every day."""
+    import sqlalchemy as sa
+
+    from conference.participants.retention import purge_participants
+
+    app = _app(config_path)
+    _check_database(app)
+    with app.app_context():
+        try:
+            purged = purge_participants(dry_run=dry_run)
+        except sa.exc.SQLAlchemyError as exc:
+            raise _database_failure(exc) from None
+    verb = "would erase" if dry_run else "erased"
+    for row in purged:
+        click.echo(
+            f"{row.slug}: {verb} the personal data of {row.participants} participant(s) "
+            f"(ended {row.ended:%Y-%m-%d}, kept {row.keep_days} days)"
+        )
+    if not purged:
+        click.echo("no participant's retention is over; nothing to erase")
+
+
+@main.group()
 def invite() -> None:
     """Partner upload links."""
 
@@ -469,10 +501,14 @@ def backup_command(output: str, config_path: str | None) -> None:
         raise CommandFailed(" ".join(str(exc).split())) from None
     database = manifest["database"]
     media = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    personal = database.get("personal_data", {})
     click.echo(
         f"backup written to {output}: {database['dialect']} database (schema "
         f"{database['schema_revision'] or 'unknown'}, {database['counts'].get('events', 0)} "
-        f"events), {media} media files, the secret key"
+        f"events), {media} media files, the secret key; personal data: "
+        f"{personal.get('participants', 0)} participants, "
+        f"{personal.get('question_names', 0)} askers' names, "
+        f"{personal.get('staff_accounts', 0)} staff accounts"
     )
 
 
@@ -516,7 +552,8 @@ def restore_command(file: str, config_path: str | None) -> None:
 )
 @config_option
 def worker(workers: int, config_path: str | None) -> None:
-    """Run the task queue (video processing, upload cleanup) in the foreground."""
+    """Run the task queue (video processing, upload cleanup, the daily participants purge)
+    in the foreground."""
     from conference.greetings.worker import run_worker
     from conference.ops.logs import configure_logging
 

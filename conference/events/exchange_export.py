@@ -110,6 +110,9 @@ def event_file(
                 ("questions", event_questions_field(db.session, event)),
                 ("registration", event.registration),
                 ("certificate_min_minutes", event.certificate_min_minutes),
+                ("certificate_signer_name", event.certificate_signer_name),
+                ("certificate_signer_role", event.certificate_signer_role or {}),
+                ("participants_retention_days", event.participants_retention_days),
             ],
         ),
     ]

@@ -28,6 +28,9 @@ from conference.images.colours import parse_colour
 from conference.participants.exchange import (
     CERTIFICATE_FIELD,
     REGISTRATION_FIELD,
+    RETENTION_FIELD,
+    SIGNER_NAME_FIELD,
+    SIGNER_ROLE_FIELD,
     read_participants,
 )
 from conference.people.models import ORGANISATION_ROLES
@@ -99,6 +102,9 @@ EVENT_FIELDS = {
     "questions": QUESTIONS_FIELD,  # 1.1: conference.audience
     "registration": REGISTRATION_FIELD,  # 1.1: conference.participants
     "certificate_min_minutes": CERTIFICATE_FIELD,
+    "certificate_signer_name": SIGNER_NAME_FIELD,
+    "certificate_signer_role": SIGNER_ROLE_FIELD,
+    "participants_retention_days": RETENTION_FIELD,
 }
 ORGANISATION_FIELDS = {
     "key": (c.key, R),

@@ -39,6 +39,9 @@ EVENT_COLUMNS = (
     "accent_color",
     "registration",
     "certificate_min_minutes",
+    "certificate_signer_name",
+    "certificate_signer_role",
+    "participants_retention_days",
 )
 
 

@@ -17,6 +17,9 @@ from conference.i18n import choose_text
 EVENT_STATUSES = ("scheduled", "live", "ended")
 ITEM_KINDS = ("talk", "presentation", "discussion", "greetings", "ceremony", "break", "other")
 ITEM_STATUSES = ("upcoming", "live", "done")
+# A year: enough for the event's evidence and questions afterwards (organisers may change it).
+DEFAULT_RETENTION_DAYS = 365
+MAX_RETENTION_DAYS = 3650
 
 item_speakers = sa.Table(
     "item_speakers",
@@ -70,6 +73,15 @@ class Event(Base):
     # must attend for a certificate.
     registration: Mapped[str] = mapped_column(sa.String(16), default="off", server_default="off")
     certificate_min_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Who signs the certificates of participation (conference.participants.certificates): a
+    # name and their function per language; none set: the organiser organisation signs.
+    certificate_signer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    certificate_signer_role: Mapped[dict[str, str] | None]
+    # Days after the event's end when the participants' personal fields are erased by the
+    # daily purge (conference.participants.retention).
+    participants_retention_days: Mapped[int] = mapped_column(
+        default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS)
+    )
 
     # A rehearsal (conference.events.rehearsal) is an unlisted copy of the event it names here;
     # it goes when that event goes (no foreign key: SQLite could not add one by migration).

@@ -37,18 +37,26 @@ def event_home(slug: str):
     """The event's home and the attendee's live page: now, next, the agenda, announcements.
 
     Where the event requires registration (1.1), an attendee not yet registered goes to the
-    register page first; the check comes before the shared page cache.
+    register page first; the check comes before the shared page cache. After the event a
+    registered participant's page (never cached) offers their certificate or says why not.
     """
+    from conference.participants.certificates import offer_for
     from conference.participants.gate import registration_first
 
     gate = registration_first(slug)
     if gate is not None:
         return gate
 
+    certificate = offer_for(slug)
+
     def render() -> str:
         event = get_event_or_404(slug, detail_loading())
-        return render_template("live/attendee.html", **_page_context(event, "attendee"))
+        return render_template(
+            "live/attendee.html", certificate=certificate, **_page_context(event, "attendee")
+        )
 
+    if certificate is not None:  # after the event, a participant's own page: not shared
+        return render()
     return cached_page("attendee", slug, render)
 
 

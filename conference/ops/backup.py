@@ -8,7 +8,9 @@ database/conference.sqlite3   SQLite: a copy made with SQLite's online backup AP
 database/conference.dump      PostgreSQL: pg_dump --format=custom
 media/greetings/…             the processed greeting videos and posters
 secret_key                    the key that signs sessions, attendee cookies and join codes
-manifest.json                 last: versions, dialect, schema revision, row counts, checksums
+manifest.json                 last: versions, dialect, schema revision, row counts, checksums,
+                              and the personal data it carries (participants not yet erased,
+                              askers' names, staff accounts)
 ```
 
 Consistent while the server runs: the database copy is one snapshot (SQLite's backup API holds
@@ -109,6 +111,31 @@ def sqlite_path(url: str) -> Path:
     return Path(sa.engine.make_url(url).database or "")
 
 
+# What in the database is personal data: its table and the rows of it that hold some.
+PERSONAL_DATA = {
+    "participants": ("participants", "erased_at IS NULL"),
+    "question_names": ("questions", "name IS NOT NULL"),
+    "staff_accounts": ("users", "1 = 1"),
+}
+
+
+def personal_data(connection) -> dict:
+    """How many rows of personal data the copy holds, and ``included``: whether any does.
+
+    Participants erased (by themselves or the retention purge) are not counted: their rows
+    keep no personal field.
+    """
+    present = set(sa.inspect(connection).get_table_names())
+    found = {}
+    for name, (table, where) in PERSONAL_DATA.items():
+        found[name] = (
+            connection.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one()
+            if table in present
+            else 0
+        )
+    return {"included": any(found.values()), **found}
+
+
 def table_counts(connection) -> dict[str, int]:
     """Rows in each of our tables that exists (and ``alembic_version`` excluded)."""
     import conference.models  # noqa: F401  (registers every table)
@@ -146,6 +173,7 @@ def _sqlite_copy(url: str, target: Path) -> dict:
         with engine.connect() as connection:
             info = {
                 "counts": table_counts(connection),
+                "personal_data": personal_data(connection),
                 "schema_revision": schema_revision(connection),
             }
     finally:
@@ -163,6 +191,7 @@ def _postgres_dump(url: str, target: Path) -> dict:
             snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
             info = {
                 "counts": table_counts(connection),
+                "personal_data": personal_data(connection),
                 "schema_revision": schema_revision(connection),
             }
             server = connection.exec_driver_sql("SHOW server_version").scalar_one()

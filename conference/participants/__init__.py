@@ -3,6 +3,8 @@
 
 def init_app(app) -> None:
     from conference.participants import api, views
+    from conference.participants.retention import register_daily_purge
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    register_daily_purge(app)  # after conference.greetings has built the task queue

@@ -4,6 +4,9 @@ carries it only when asked (``conference export SLUG --with-personal-data``)::
     [event]
     registration = "optional"          # off (default), optional or required
     certificate_min_minutes = 30       # default 0
+    certificate_signer_name = "Ingrīda Brokāne"   # optional: who signs the certificates
+    certificate_signer_role = { lv = "direktore", en = "Director" }
+    participants_retention_days = 365  # default 365: personal fields erased this long after
 
     # Only with --with-personal-data:
     [[participants]]
@@ -26,6 +29,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from conference.events import exchange_convert as c
+from conference.events.models import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS
 from conference.participants.models import (
     EMAIL_MAX_CHARS,
     NAME_MAX_CHARS,
@@ -58,7 +62,17 @@ def _boolean(reader, value) -> bool:
     return value
 
 
+def _days(reader, value) -> int:
+    value = c.whole_number(reader, value)
+    if not 0 <= value <= MAX_RETENTION_DAYS:
+        raise c.Bad(_("must be between %(low)s and %(high)s", low=0, high=MAX_RETENTION_DAYS))
+    return value
+
+
 CERTIFICATE_FIELD = (_minutes, 0)
+SIGNER_NAME_FIELD = (c.optional_text(200), None)
+SIGNER_ROLE_FIELD = (c.translated, {})
+RETENTION_FIELD = (_days, DEFAULT_RETENTION_DAYS)
 PARTICIPANT_FIELDS = {
     "attendee": (c.text(64), c.REQUIRED),
     "name": (c.text(NAME_MAX_CHARS), c.REQUIRED),

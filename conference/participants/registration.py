@@ -162,12 +162,18 @@ def erase_participant(event: Event, attendee_id: str) -> bool:
     participant = find_participant(event, attendee_id)
     if participant is None:
         return False
+    blank_personal_fields(participant)
+    db.session.commit()
+    return True
+
+
+def blank_personal_fields(participant: Participant, now=None) -> None:
+    """The erasure itself (no commit): every personal field blanked, the list consent
+    withdrawn, ``erased_at`` set; the row stays. Shared with the retention purge."""
     for name in PERSONAL_FIELDS:
         setattr(participant, name, None)
     participant.consent_list = False
-    participant.erased_at = utcnow()
-    db.session.commit()
-    return True
+    participant.erased_at = now or utcnow()
 
 
 def listed_participants(event: Event) -> list[Participant]:

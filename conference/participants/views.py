@@ -4,17 +4,21 @@ answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from conference.errors import Invalid, NotFound
+from conference.errors import Invalid, NotFound, Unauthorized, wants_json
 from conference.events.exchange_convert import country_codes
 from conference.events.services import get_event_or_404
 from conference.extensions import limiter
-from conference.participants import registration
+from conference.participants import certificates, registration
 from conference.participants.api import REGISTER_LIMIT_ADDRESS, REGISTER_LIMIT_ATTENDEE
 from conference.ratelimit import attendee_key, client_address
+from conference.users.access import require_role
+from conference.users.auth import api_user
 
 bp = Blueprint("participants", __name__)
 
@@ -88,3 +92,47 @@ def register_page(slug: str):
         organisations=[org.name for org in event.organisations],
     )
     return html, status
+
+
+# Laying out a PDF costs a good part of a second: a browser cannot make the server do it
+# over and over; the organisers' ZIP (a page per participant) still less.
+CERTIFICATE_LIMIT = "10 per minute"
+CERTIFICATES_ZIP_LIMIT = "20 per minute"
+
+
+def _pdf_language() -> str:
+    return request.args.get("lang") or str(get_locale() or "")
+
+
+def _download(data: bytes, name: str, mimetype: str):
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/events/<slug>/certificate.pdf")
+@limiter.limit(CERTIFICATE_LIMIT, key_func=attendee_key)
+def certificate_pdf(slug: str):
+    """The caller's certificate of participation (PROTOCOL 1.1): 404 when not registered,
+    403 with the reason before the end or under the minutes needed."""
+    event = get_event_or_404(slug)
+    name, pdf = certificates.own_certificate(event, g.attendee_id, _pdf_language())
+    return _download(pdf, name, "application/pdf")
+
+
+@bp.get("/events/<slug>/certificates.zip")
+@limiter.limit(CERTIFICATES_ZIP_LIMIT, key_func=client_address)
+def certificates_zip(slug: str):
+    """Organisers (signed in, or ``Authorization: Bearer TOKEN``): every certificate earned,
+    one PDF each, in one ZIP."""
+    user = api_user()
+    if user is None and "Authorization" not in request.headers and not wants_json():
+        return redirect(url_for("users.login", next=request.full_path.rstrip("?")))
+    if user is None:
+        raise Unauthorized(_("Please sign in first."))
+    event = get_event_or_404(slug)
+    require_role(user, event, "organiser")
+    data = certificates.certificates_zip(event, _pdf_language())
+    return _download(data, f"{event.slug}-certificates.zip", "application/zip")

@@ -22,7 +22,6 @@ from conference.events.models import Event
 from conference.events.services import find_event
 from conference.reports.chart import attendance_chart
 from conference.reports.facts import gather_report
-from conference.reports.pdf import render_pdf
 from conference.users.access import held_role, require_role
 from conference.users.auth import api_user, session_user
 from conference.users.models import User
@@ -92,6 +91,10 @@ def report_pdf(slug: str):
         raise Unauthorized(_("Please sign in first."))
     event = _event(slug)
     require_role(user, event, "organiser")
+    # Imported here, in the request's own greenlet: WeasyPrint (and Pango) load only when a
+    # PDF is made, never in run_blocking's native thread, and the demo runs without them.
+    from conference.reports.pdf import render_pdf
+
     pdf = render_pdf(_render(event, user, "reports/_print.html"), request.url_root)
     lang = str(get_locale())
     return Response(

@@ -147,3 +147,31 @@ def test_the_event_form_sets_registration_and_certificate_minutes(app, admin_cli
     )
     assert refused.status_code == 422
     assert stored_event().registration == "required"
+
+
+def test_the_event_form_sets_the_certificate_signer_and_the_retention(app, admin_client):
+    post_form(admin_client, "/admin/events/new", event_fields())
+    assert stored_event().participants_retention_days == 365  # the default
+    changes = {
+        "certificate_signer_name": "Ingrīda Brokāne",
+        "certificate_signer_role-lv": "direktore",
+        "certificate_signer_role-en": "Director",
+        "participants_retention_days": "1826",
+    }
+    response = post_form(
+        admin_client, "/admin/events/daugavpils-2021/edit", event_fields(**changes)
+    )
+    assert response.status_code == 302
+    event = stored_event()
+    assert event.certificate_signer_name == "Ingrīda Brokāne"
+    assert event.certificate_signer_role == {"lv": "direktore", "en": "Director"}
+    assert event.participants_retention_days == 1826
+    form = admin_client.get("/admin/events/daugavpils-2021/edit")
+    assert 'value="Ingrīda Brokāne"' in form.text and 'value="1826"' in form.text
+    refused = post_form(
+        admin_client,
+        "/admin/events/daugavpils-2021/edit",
+        event_fields(participants_retention_days="4000"),
+    )
+    assert refused.status_code == 422
+    assert stored_event().participants_retention_days == 1826

@@ -37,6 +37,7 @@ NOT_PAGES = (
     ".ics",
     ".pdf",
     ".csv",
+    ".zip",
     ".json",
     "/health",
     "/metrics",

@@ -116,6 +116,10 @@ MATRIX = {
     # The organisers' report (conference.reports): the page, and its PDF (session or token).
     ("GET", "reports.report_page"): ORGANISER,
     ("GET", "reports.report_pdf"): ORGANISER,
+    # Issue 12 part 4: a participant's own certificate (nobody here registered), the organisers'
+    # ZIP of them all.
+    ("GET", "participants.certificate_pdf"): NOT_REGISTERED,
+    ("GET", "participants.certificates_zip"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,

@@ -26,6 +26,7 @@ from conference.admin.forms.fields import (
     timezone_choices,
     translated_field,
 )
+from conference.events.models import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS
 from conference.i18n import LANGUAGE_NAMES
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -104,6 +105,22 @@ def event_form(event=None, **kwargs) -> AdminForm:
             default=0,
             description=_l("0: any attendance is enough."),
         )
+        certificate_signer_name = StringField(
+            _l("Certificates signed by"),
+            validators=[Optional(), Length(max=200)],
+            filters=[strip],
+            description=_l("A name, e.g. the director; empty: the organiser organisation."),
+        )
+        certificate_signer_role = translated_field(_l("Their function"), offered)
+        participants_retention_days = IntegerField(
+            _l("Keep the participants' personal data for (days after the event)"),
+            validators=[Optional(), NumberRange(min=0, max=MAX_RETENTION_DAYS)],
+            default=DEFAULT_RETENTION_DAYS,
+            description=_l(
+                "Then names, organisations, countries and e-mail addresses are erased "
+                "automatically; the counts stay."
+            ),
+        )
 
         def values(self) -> dict:
             """What :func:`conference.admin.services.events.save_event` takes."""
@@ -120,7 +137,11 @@ def event_form(event=None, **kwargs) -> AdminForm:
                 logo_url=self.logo_url.data or None,
                 registration=self.registration.data,
                 certificate_min_minutes=self.certificate_min_minutes.data or 0,
+                certificate_signer_name=self.certificate_signer_name.data or None,
+                certificate_signer_role=texts(self.certificate_signer_role.data),
             )
+            if self.participants_retention_days.data is not None:  # empty: as it was
+                values["participants_retention_days"] = self.participants_retention_days.data
             return values
 
     return EventForm(data=_event_data(event) if event is not None else _new_event_data(), **kwargs)
@@ -135,6 +156,7 @@ def _new_event_data() -> dict:
         "timezone": "Europe/Riga",
         "registration": "off",
         "certificate_min_minutes": 0,
+        "participants_retention_days": DEFAULT_RETENTION_DAYS,
     }
 
 
@@ -152,6 +174,9 @@ def _event_data(event) -> dict:
         logo_url=event.logo_url,
         registration=event.registration,
         certificate_min_minutes=event.certificate_min_minutes,
+        certificate_signer_name=event.certificate_signer_name,
+        certificate_signer_role=dict(event.certificate_signer_role or {}),
+        participants_retention_days=event.participants_retention_days,
     )
     return data
 

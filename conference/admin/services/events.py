@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from conference.audit.log import SYSTEM, Actor, audit_values
 from conference.db import db
 from conference.errors import Conflict, Invalid, NotFound
-from conference.events.models import Event
+from conference.events.models import DEFAULT_RETENTION_DAYS, Event
 from conference.live.change import live_change, new_event_change
 
 EVENT_TEXTS = ("title", "description", "venue", "organiser_note", "funding_note")
@@ -69,6 +69,16 @@ def _fill_event(event: Event, values: dict) -> None:
     event.certificate_min_minutes = values.get(
         "certificate_min_minutes", event.certificate_min_minutes or 0
     )
+    if "certificate_signer_name" in values:
+        event.certificate_signer_name = values["certificate_signer_name"] or None
+        role = values.get("certificate_signer_role") or {}
+        event.certificate_signer_role = {
+            lang: text for lang, text in role.items() if lang in languages and text
+        } or None
+    event.participants_retention_days = values.get(
+        "participants_retention_days",
+        event.participants_retention_days or DEFAULT_RETENTION_DAYS,
+    )
 
 
 def _event_record(event: Event) -> dict:
@@ -79,6 +89,7 @@ def _event_record(event: Event) -> dict:
             *fields,
             *("starts_at", "ends_at", "online_url", "logo_url"),
             *("registration", "certificate_min_minutes"),
+            *("certificate_signer_name", "certificate_signer_role", "participants_retention_days"),
         ),
     )
 
