@@ -40,8 +40,9 @@ CONTENDERS = {
     "flask-simple": contenders.FlaskSimpleBaseline,
     "node": contenders.NodeBaseline,
     "conference": contenders.ConferenceApp,
+    "conference-plain": contenders.ConferenceAppPlain,
 }
-CLUSTER_CAPABLE = ("flask", "flask-simple", "conference")
+CLUSTER_CAPABLE = ("flask", "flask-simple", "conference", "conference-plain")
 CONNECT_TIMEOUT_MS = 60_000
 UPDATE_TIMEOUT_MS = 10_000
 
@@ -90,6 +91,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--app", action="store_true", help="add the conference app as a contender")
     parser.add_argument(
+        "--app-plain",
+        action="store_true",
+        help="add the app with the broadcast fast path off (conference-plain)",
+    )
+    parser.add_argument(
         "--app-command",
         default=None,
         help="the app's console script (default .venv/bin/conference)",
@@ -133,6 +139,8 @@ def parse_args(argv=None):
         names.append("flask-simple")
     if args.app:
         names.append("conference")
+    if args.app_plain:
+        names.append("conference-plain")
     unknown = set(names) - set(CONTENDERS)
     if unknown:
         parser.error(f"unknown contender(s): {', '.join(sorted(unknown))}")
@@ -197,7 +205,7 @@ def run_loadgen(contender, n, args, seconds_left):
 def measure(name, n, processes, args, deadline, log_dir):
     """Start one contender, load it, stop it. Returns the loadgen result."""
     options = {"processes": processes, "log_dir": log_dir, "redis_url": args.redis_url}
-    if name == "conference":
+    if name in ("conference", "conference-plain"):
         options.update(
             app_command=args.app_command, config=args.app_config, database_url=args.app_database_url
         )
