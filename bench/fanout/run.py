@@ -79,9 +79,10 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--client",
-        choices=("raw", "socket.io-client"),
+        choices=("raw", "socket.io-client", "both"),
         default="raw",
-        help="attendee implementation in the generator (see bench/README.md)",
+        help="attendee implementation in the generator (see bench/README.md); both: every "
+        "measurement with each, in one run",
     )
     parser.add_argument(
         "--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)"
@@ -265,7 +266,14 @@ def main(argv=None):
     ensure_node_modules()
     skipped, runs = [], []
     raw_runs = []
-    for title, n, processes in plan(args, skipped):
+    clients = ["raw", "socket.io-client"] if args.client == "both" else [args.client]
+    planned = [
+        (title if len(clients) == 1 else f"{title}, {client} generator", n, processes, client)
+        for client in clients
+        for title, n, processes in plan(args, skipped)
+    ]
+    for title, n, processes, client in planned:
+        args.client = client
         names = list(processes)
         repeated = {name: [] for name in names}
         for repetition in range(args.repeat):
@@ -296,7 +304,7 @@ def main(argv=None):
         if results:
             runs.append((title, results))
     settings = {
-        "client": args.client,
+        "client": " and ".join(clients),
         "workers": args.workers,
         "k": args.k,
         "warmup": args.warmup,

@@ -135,8 +135,11 @@ class FastPath:
         eio_pkt = engineio_packet.Packet(engineio_packet.MESSAGE, encoded)
         participants = server.manager.get_participants(namespace, room)
         if not self.enabled:
+            sent = 0
             for _sid, eio_sid in participants:
                 server._send_eio_packet(eio_sid, eio_pkt)
+                sent += 1
+            metrics.FANOUT.labels(path="normal").inc(sent)
             return
         frame = websocket_frame(eio_pkt.encode())
         sockets = server.eio.sockets

@@ -152,6 +152,7 @@ def metrics_text(app) -> bytes:
             FOLLOWERS,
             COMMANDS,
             DELIVERY,
+            FANOUT,
             HTTP_REQUESTS,
             GREETING_FAILURES,
             UPLOADS_IN_PROGRESS,
