@@ -40,6 +40,7 @@ python-socketio, gevent or gevent-websocket; see docs/architecture.md, "Broadcas
 from __future__ import annotations
 
 import logging
+import time
 
 from engineio import packet as engineio_packet
 from socketio import packet as socketio_packet
@@ -61,8 +62,10 @@ class _Guard:
     def __call__(self, environ, start_response):
         eio_socket = getattr(self.app, "__self__", None)
         websocket = environ.get("wsgi.websocket")
-        if eio_socket is not None and websocket is not None and _plain_socket(websocket):
+        os_socket = _os_socket(websocket) if eio_socket is not None else None
+        if os_socket is not None:
             self.raw = websocket
+            self.os_send = os_socket.send  # non-blocking: returns what the kernel took
             setattr(eio_socket, ATTR, self)
         try:
             return super().__call__(environ, start_response)
@@ -81,13 +84,17 @@ class _Guard:
             self.busy = False
 
 
-def _plain_socket(websocket) -> bool:
-    """The connection's OS socket when it can take a raw frame (no TLS layer), else None."""
+def _os_socket(websocket):
+    """The connection's non-blocking OS socket when it can take a raw frame (a gevent-websocket
+    WebSocket on a plain TCP socket, no TLS layer in this process), else None."""
     try:
         gsock = websocket.stream.handler.socket
+        os_socket = gsock._sock
     except AttributeError:
-        return False
-    return hasattr(gsock, "_sock") and not hasattr(gsock, "_sslobj")
+        return None
+    if hasattr(gsock, "_sslobj") or os_socket.gettimeout() != 0.0:
+        return None
+    return os_socket
 
 
 class FastPath:
@@ -144,10 +151,11 @@ class FastPath:
         frame = websocket_frame(eio_pkt.encode())
         sockets = server.eio.sockets
         fast = slow = 0
+        now = time.time()
         for _sid, eio_sid in participants:
             eio_socket = sockets.get(eio_sid)
-            wrapper = getattr(eio_socket, ATTR, None) if eio_socket is not None else None
-            if wrapper is not None and write_now(eio_socket, wrapper, frame):
+            wrapper = getattr(eio_socket, ATTR, None)
+            if wrapper is not None and write_now(eio_socket, wrapper, frame, now):
                 fast += 1
             else:
                 slow += 1
@@ -164,9 +172,9 @@ def websocket_frame(text: str) -> bytes:
     return Header.encode_header(True, WebSocket.OPCODE_TEXT, b"", len(payload), 0) + payload
 
 
-def write_now(eio_socket, wrapper, frame: bytes) -> bool:
+def write_now(eio_socket, wrapper, frame: bytes, now: float) -> bool:
     """Write ``frame`` to the connection at once if nothing is ahead of it and the kernel takes
-    it without waiting; False: nothing was written, use the normal path."""
+    it without waiting; False: nothing was written, use the normal path. ``now``: time.time()."""
     if (
         wrapper.busy
         or wrapper.tail is not None
@@ -175,32 +183,28 @@ def write_now(eio_socket, wrapper, frame: bytes) -> bool:
         or eio_socket.closing
         or eio_socket.closed
         or eio_socket.queue.qsize()
+        or wrapper.raw.closed
     ):
         return False
-    raw = wrapper.raw
-    if raw.closed:
-        return False
-    if not eio_socket.check_ping_timeout():
-        return False
+    last_ping = eio_socket.last_ping
+    if last_ping and now - last_ping > eio_socket.server.ping_timeout:
+        return False  # the normal path's send closes the socket (Socket.check_ping_timeout)
     try:
-        gsock = raw.stream.handler.socket
-        sent = gsock._sock.send(frame)
-    except (BlockingIOError, InterruptedError):
+        sent = wrapper.os_send(frame)
+    except OSError:  # EAGAIN (its buffer is full), or closed under us
         return False
-    except (OSError, AttributeError):
-        return False  # closing under us: the normal path finds it closed and drops the packet
     if sent < len(frame):
         import gevent
 
-        wrapper.tail = gevent.spawn(_finish, wrapper, gsock, memoryview(frame)[sent:])
+        wrapper.tail = gevent.spawn(_finish, wrapper, memoryview(frame)[sent:])
     return True
 
 
-def _finish(wrapper, gsock, rest) -> None:
+def _finish(wrapper, rest) -> None:
     """Write the rest of a frame the kernel took in part; the writer greenlet waits for this."""
     try:
-        gsock.sendall(rest)
-    except OSError:
+        wrapper.raw.stream.handler.socket.sendall(rest)
+    except (OSError, AttributeError):
         pass  # the connection is gone; its reader notices and closes the Engine.IO socket
     finally:
         wrapper.tail = None
