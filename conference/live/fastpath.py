@@ -131,6 +131,7 @@ class FastPath:
             return f"an unexpected WebSocket driver {base!r}"
         guarded = type("GuardedWebSocketWSGI", (_Guard, base), {"__doc__": _Guard.__doc__})
         eio._async = {**table, "websocket": guarded}
+        eio.start_background_task = _lighter_tasks(eio.start_background_task)
         return None
 
     def broadcast(self, event: str, data, room: str, namespace: str = "/") -> None:
@@ -208,6 +209,164 @@ def _finish(wrapper, rest) -> None:
         pass  # the connection is gone; its reader notices and closes the Engine.IO socket
     finally:
         wrapper.tail = None
+
+
+# -- one greenlet per connection ---------------------------------------------------------------
+#
+# python-engineio starts two more greenlets per WebSocket besides the one that reads it: the
+# writer, blocked on the queue for the connection's whole life, and after every pong one that
+# sleeps ping_interval to send the next ping. Each holds a saved C stack and a Greenlet object
+# for each of the 5,000 attendees. With the fast path the writer has little to do, so it runs
+# only while there is something to write (:class:`LazyWriter`), and a ping is a libev timer
+# (:func:`_ping_later`). Both are recognised by what engineio hands start_background_task:
+# the ``writer`` closure of ``Socket._websocket_handler`` (free variables ``self``, ``ws``) and
+# the bound ``Socket._send_ping``; anything else starts as before.
+
+WRITER_QUALNAME = "Socket._websocket_handler.<locals>.writer"
+
+
+def _lighter_tasks(start_background_task):
+    from engineio import socket as eio_socket
+
+    send_ping = eio_socket.Socket._send_ping
+
+    def start(target, *args, **kwargs):
+        if not args and not kwargs:
+            if getattr(target, "__func__", None) is send_ping:
+                return _ping_later(target.__self__)
+            if getattr(target, "__qualname__", "") == WRITER_QUALNAME:
+                cells = dict(
+                    zip(target.__code__.co_freevars, target.__closure__ or (), strict=False)
+                )
+                if "self" in cells and "ws" in cells:
+                    return LazyWriter(cells["self"].cell_contents, cells["ws"].cell_contents)
+        return start_background_task(target, *args, **kwargs)
+
+    return start
+
+
+class _Done:
+    """What start_background_task returns for a task that needs no greenlet: join() returns."""
+
+    __slots__ = ()
+
+    def join(self, timeout=None):
+        return None
+
+
+def _ping_later(eio_socket):
+    """``Socket._send_ping`` without a sleeping greenlet: a timer, then a short greenlet that
+    does what ``_send_ping`` does after its sleep."""
+    import gevent
+
+    server = eio_socket.server
+    timer = gevent.get_hub().loop.timer(server.ping_interval)
+
+    def fire():
+        timer.close()
+        gevent.spawn(_send_ping_now, eio_socket)
+
+    timer.start(fire)
+    return _Done()
+
+
+def _send_ping_now(eio_socket):
+    from engineio import packet
+
+    if not eio_socket.closing and not eio_socket.closed:
+        eio_socket.last_ping = time.time()
+        eio_socket.send(packet.Packet(packet.PING))
+
+
+class LazyWriter:
+    """python-engineio's writer loop, run only while the connection's queue has packets.
+
+    The queue is swapped for :class:`_WakingQueue` (same items), whose ``put`` starts a
+    greenlet that sends what is queued, in order, through the guarded ``ws.send``, and ends when
+    the queue is empty; ``None`` (the end of the connection) closes the WebSocket, as the
+    original writer does. ``join`` waits until it has drained.
+    """
+
+    __slots__ = ("socket", "ws", "task", "done")
+
+    def __init__(self, eio_socket, ws):
+        self.socket, self.ws, self.task, self.done = eio_socket, ws, None, False
+        old = eio_socket.queue
+        queue = _WakingQueue()
+        queue.writer = self
+        while True:
+            try:
+                item = old.get_nowait()
+            except Exception:
+                break
+            old.task_done()
+            queue.put_nowait(item)
+        eio_socket.queue = queue
+        if queue.qsize():
+            self.wake()
+
+    def wake(self):
+        if self.task is None and not self.done:
+            import gevent
+
+            self.task = gevent.spawn(self.run)
+
+    def run(self):
+        queue = self.socket.queue
+        try:
+            while True:
+                try:
+                    pkt = queue.get_nowait()
+                except Exception:
+                    return
+                queue.task_done()
+                if pkt is None:
+                    self.done = True
+                    self.ws.close()
+                    return
+                try:
+                    self.ws.send(pkt.encode())
+                except Exception:
+                    self.done = True
+                    self.ws.close()
+                    return
+        finally:
+            self.task = None
+
+    def join(self, timeout=None):
+        task = self.task
+        if task is not None:
+            task.join(timeout)
+
+
+def _waking_queue_class():
+    from gevent.queue import JoinableQueue
+
+    class WakingQueue(JoinableQueue):
+        """An Engine.IO queue that starts its connection's writer when a packet arrives."""
+
+        __slots__ = ("writer",)
+
+        def put(self, item, block=True, timeout=None):
+            super().put(item, block, timeout)
+            self.writer.wake()
+
+        def put_nowait(self, item):
+            super().put(item, False)
+            if getattr(self, "writer", None) is not None:
+                self.writer.wake()
+
+    return WakingQueue
+
+
+_WAKING_QUEUE = None
+
+
+def _WakingQueue():
+    global _WAKING_QUEUE
+    if _WAKING_QUEUE is None:
+        _WAKING_QUEUE = _waking_queue_class()
+    return _WAKING_QUEUE()
 
 
 def install(server, enabled: bool) -> FastPath:

@@ -31,6 +31,8 @@ CLIENTS_POLLING = 3
 BURSTS = 5
 PER_BURST = 20
 DEADLINE_S = 30.0
+PING_INTERVAL_S = 0.3
+PINGS = []  # one entry per ping a WebSocket client answered
 
 
 def check_interfaces() -> list[str]:
@@ -107,7 +109,8 @@ def _serve(room: str):
     from conference.live import fastpath
 
     app = Flask(__name__)
-    io = SocketIO(app, async_mode="gevent")
+    # Pings every PING_INTERVAL_S, so that the timer that replaces the ping greenlet runs too.
+    io = SocketIO(app, async_mode="gevent", ping_interval=PING_INTERVAL_S, ping_timeout=5)
     path = fastpath.install(io.server, enabled=True)
 
     @io.on("connect")
@@ -171,6 +174,7 @@ def _ws_client(port: int, got: list, stop):
             if text.startswith("0"):
                 send("40")
             elif text == "2":
+                PINGS.append(1)
                 send("3")
             elif text.startswith("42"):
                 got.append(tuple(json.loads(text[2:])))
@@ -256,7 +260,10 @@ def check_behaviour() -> list[str]:
             if all(len(got) >= len(expected) for got in received):
                 break
             gevent.sleep(0.05)
-        gevent.sleep(0.2)  # anything extra (a duplicate) would arrive now
+        # Anything extra (a duplicate) would arrive now, and each client answers a few pings.
+        gevent.sleep(PING_INTERVAL_S * 4)
+        if len(PINGS) < CLIENTS_WS * 2:
+            problems.append(f"{len(PINGS)} pings answered by {CLIENTS_WS} WebSocket clients")
         for index, got in enumerate(received):
             kind = "websocket" if index < CLIENTS_WS else "polling"
             if got != expected:
