@@ -83,9 +83,14 @@ def check_interfaces() -> list[str]:
         "BaseManager.get_participants",
     )
     need(hasattr(eio_packet, "MESSAGE"), "engineio.packet.MESSAGE")
-    need(callable(getattr(gws.Header, "encode_header", None)), "geventwebsocket Header.encode_header")
+    need(
+        callable(getattr(gws.Header, "encode_header", None)), "geventwebsocket Header.encode_header"
+    )
     stream_init = inspect.getsource(gws.Stream.__init__)
-    need("handler.socket.sendall" in stream_init, "gevent-websocket no longer writes via socket.sendall")
+    need(
+        "handler.socket.sendall" in stream_init,
+        "gevent-websocket no longer writes via socket.sendall",
+    )
     need("closed" in gws.WebSocket.__slots__, "gevent-websocket WebSocket.closed")
     import gevent.socket
 
@@ -267,9 +272,11 @@ def check_behaviour() -> list[str]:
         for index, got in enumerate(received):
             kind = "websocket" if index < CLIENTS_WS else "polling"
             if got != expected:
+                pairs = zip(got, expected, strict=False)
+                first = next((i for i, (a, b) in enumerate(pairs) if a != b), len(got))
                 problems.append(
-                    f"{kind} client {index}: {len(got)} packets, first difference at "
-                    f"{next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))}"
+                    f"{kind} client {index}: {len(got)} packets of {len(expected)}, "
+                    f"first difference at {first}"
                 )
         if metrics.FANOUT.labels(path="fast")._value.get() == fast_before:
             problems.append("no packet took the fast path")
@@ -287,7 +294,9 @@ def main() -> int:
     for problem in problems:
         print(f"fast path: {problem}")
     if problems:
-        print("fast path: FAILED; run with [socketio] fast_path = false until fastpath.py is adapted")
+        print(
+            "fast path: FAILED; run with [socketio] fast_path = false until fastpath.py is adapted"
+        )
         return 1
     print("fast path: OK")
     return 0

@@ -1,14 +1,20 @@
 """The broadcast fast path (conference.live.fastpath): order and completeness on a real server,
 the switch that turns it off, and the check of the libraries it relies on.
 
-The order test holds WEBSOCKETS + POLLING attendees, not the 2,000 of issue 14: on the 2-core
-CI machine one thread per attendee in the test process plus the server leave 2,000 too slow to
-connect within the test's bounds. ``bench/fanout`` runs 2,000 and 5,000 through the same path
+The order test holds WEBSOCKETS + POLLING + 1 attendees by default, not the 2,000 of issue 14:
+on the 2-core CI machine, shared with the rest of the suite, one thread per attendee in the test
+process plus the server make 2,000 take minutes per run (and it runs four times: SQLite and
+PostgreSQL, on and off). The full size, by hand:
+
+    FASTPATH_TEST_ATTENDEES=2000 .venv/bin/python -m pytest -q tests/live/test_fastpath.py
+
+(a tenth of them polling). ``bench/fanout`` runs 2,000 and 5,000 through the same path
 (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -25,12 +31,15 @@ from tests.live.raw_attendees import (
 )
 from tests.live.servers import send_command
 
-WEBSOCKETS = 150
-POLLING = 20
+ATTENDEES = int(os.environ.get("FASTPATH_TEST_ATTENDEES", "170"))
+POLLING = max(1, ATTENDEES // 10) if ATTENDEES >= 200 else 20
+WEBSOCKETS = ATTENDEES - POLLING
 RECONNECTING = 10  # of the WebSocket attendees: they drop and reconnect twice during the burst
 BURST = 200
 SLOW_PAUSE_S = 5.0
-BOUND_S = 120.0  # connecting, the burst and the catch-up; a failure says where it stopped
+# Connecting, the burst and the catch-up; a failure says where it stopped. Wide because CI's two
+# cores are shared; a bound, not a measurement.
+BOUND_S = 120.0 if ATTENDEES <= 500 else 600.0
 
 
 def fanout_counts(server) -> dict[str, float]:
@@ -109,7 +118,9 @@ def test_every_attendee_gets_every_update_once_in_order(
         for attendee in everyone:
             attendee.join(timeout=5)
 
-    behind = [(i, last_seq(a), a.error) for i, a in enumerate(attendees) if last_seq(a) != event_seq]
+    behind = [
+        (i, last_seq(a), a.error) for i, a in enumerate(attendees) if last_seq(a) != event_seq
+    ]
     assert others_done, f"{len(behind)} attendees did not reach seq {event_seq}: {behind[:5]}"
     # The slow attendee read nothing from before the others were done: they never waited for it.
     assert paused_throughout and slow.paused_at is not None
