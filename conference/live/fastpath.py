@@ -306,7 +306,14 @@ class LazyWriter:
             self.wake()
 
     def wake(self):
-        if self.task is None and not self.done:
+        if self.done:
+            # The connection is over: what arrives now is dropped (as it is when engineio's
+            # writer has exited), and marked done so that Socket.close(wait=True) returns.
+            queue = self.socket.queue
+            while queue.qsize():
+                queue.get_nowait()
+                queue.task_done()
+        elif self.task is None:
             import gevent
 
             self.task = gevent.spawn(self.run)

@@ -64,6 +64,25 @@ def check_interfaces() -> list[str]:
     handler = inspect.getsource(sock._websocket_handler)
     need("ws.send(" in handler, "the writer no longer writes with ws.send(...)")
     need("self.poll()" in handler, "the writer no longer takes packets with self.poll()")
+    # One greenlet per connection (fastpath.LazyWriter, fastpath._ping_later) stands in for
+    # these two tasks and repeats what they do; a change in either must be looked at.
+    need(
+        "def writer():" in handler and "start_background_task(writer)" in handler,
+        "the writer is no longer the closure `writer` started with start_background_task",
+    )
+    need("ws.close()" in handler, "the writer no longer closes the WebSocket when it ends")
+    need(
+        "start_background_task(self._send_ping)" in inspect.getsource(sock.schedule_ping),
+        "Socket.schedule_ping no longer starts Socket._send_ping as a task",
+    )
+    ping = inspect.getsource(sock._send_ping)
+    for fact in (
+        "self.server.sleep(self.server.ping_interval)",
+        "not self.closing and not self.closed",
+        "self.last_ping = time.time()",
+        "self.send(packet.Packet(packet.PING))",
+    ):
+        need(fact in ping, f"Socket._send_ping no longer does {fact}")
     base = inspect.getsource(eio_socket.base_socket.BaseSocket.__init__)
     for attr in ("self.queue", "self.upgraded", "self.upgrading", "self.closing", "self.closed"):
         need(attr in base, f"BaseSocket no longer sets {attr}")
