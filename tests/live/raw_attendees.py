@@ -19,6 +19,7 @@ import time
 import requests
 
 IO_TIMEOUT_S = 1.0  # a read that waits longer checks whether the test is over
+MAX_CONNECTS = 8  # planned reconnects plus those after the server closed the connection
 
 
 class WebSocketAttendee(threading.Thread):
@@ -106,6 +107,10 @@ class WebSocketAttendee(threading.Thread):
                             return False
                     self.resumed_at = time.monotonic()
                 first, second = read(2)
+                if first == 0x88:
+                    # The server closed the connection (a late pong on a starved machine): a
+                    # page connects again and gets a fresh snapshot; so does this attendee.
+                    return self._again()
                 if first != 0x81 or second & 0x80:
                     raise RuntimeError(f"unexpected frame header {first:#x} {second:#x}")
                 length = second & 0x7F
@@ -124,6 +129,11 @@ class WebSocketAttendee(threading.Thread):
             return False
         finally:
             conn.close()
+
+    def _again(self) -> bool:
+        if self.connects >= MAX_CONNECTS:
+            raise RuntimeError(f"closed by the server {self.connects} times")
+        return True
 
     def _record(self, text: str) -> bool:
         """Record a Socket.IO event; True: drop this connection now."""
@@ -147,25 +157,37 @@ class PollingAttendee(threading.Thread):
         self.error: str | None = None
 
     def run(self):
-        base = f"http://127.0.0.1:{self.port}/socket.io/?EIO=4&transport=polling"
-        session = requests.Session()
+        self.connects = 0
         try:
-            opened = session.get(base, timeout=10).text
-            url = f"{base}&sid={json.loads(opened[1:])['sid']}"
-            session.post(url, data="40" + json.dumps({"event": self.slug}), timeout=10)
-            while not self.stop.is_set():
-                for text in session.get(url, timeout=40).text.split("\x1e"):
-                    if text == "2":
-                        session.post(url, data="3", timeout=10)
-                    elif text.startswith("42["):
-                        name, data = json.loads(text[2:])[:2]
-                        if name in ("snapshot", "update"):
-                            self.records.append((name, data["seq"]))
-                    elif text.startswith("1"):
-                        return
+            while not self.stop.is_set() and self._session():
+                if self.connects >= MAX_CONNECTS:
+                    raise RuntimeError(f"closed by the server {self.connects} times")
         except Exception as exc:
             if not self.stop.is_set():
                 self.error = f"{type(exc).__name__}: {exc}"
+
+    def _session(self) -> bool:
+        """One Engine.IO session; True: the server ended it (a late pong), connect again."""
+        base = f"http://127.0.0.1:{self.port}/socket.io/?EIO=4&transport=polling"
+        session = requests.Session()
+        opened = session.get(base, timeout=10).text
+        self.connects += 1
+        url = f"{base}&sid={json.loads(opened[1:])['sid']}"
+        session.post(url, data="40" + json.dumps({"event": self.slug}), timeout=10)
+        while not self.stop.is_set():
+            answer = session.get(url, timeout=60)
+            if answer.status_code == 400:
+                return True  # "Session is disconnected"
+            for text in answer.text.split("\x1e"):
+                if text == "2":
+                    session.post(url, data="3", timeout=10)
+                elif text.startswith("42["):
+                    name, data = json.loads(text[2:])[:2]
+                    if name in ("snapshot", "update"):
+                        self.records.append((name, data["seq"]))
+                elif text.startswith("1"):
+                    return True
+        return False
 
 
 def last_seq(attendee) -> int | None:

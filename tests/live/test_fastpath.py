@@ -131,7 +131,8 @@ def test_every_attendee_gets_every_update_once_in_order(
     }
     problems = {index: found for index, found in problems.items() if found}
     assert not problems, f"{len(problems)} attendees out of order: {list(problems.items())[:5]}"
-    assert all(a.connects == 3 for a in attendees[:RECONNECTING])
+    # Those that reconnect on purpose did (more often only if the server closed them).
+    assert all(a.connects >= 3 for a in attendees[:RECONNECTING])
     sent = (after["fast"] - before["fast"]) + (after["normal"] - before["normal"])
     assert sent >= BURST * len(everyone) - RECONNECTING * len(reconnect_at) * 2
     if fast_path == "true":
