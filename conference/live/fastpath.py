@@ -18,7 +18,7 @@ Order per attendee: a frame goes out directly only when nothing is ahead of it (
 no write in progress); everything else queues behind what is already queued, and gevent does
 not switch greenlets between the check and the write. A frame the kernel took only in part is
 finished by a short-lived greenlet, and the connection's writer waits for that greenlet before
-its next write (:class:`GuardedWebSocketWSGI`), so frames never interleave. A slow attendee
+its next write (the guarded ``WebSocketWSGI``, :class:`_Guard`), so frames never interleave. A slow attendee
 costs the loop one ``send`` that returns ``EAGAIN``; its packet then waits in its own queue.
 
 How it hooks in (:func:`install`), and what it relies on (checked by
@@ -31,7 +31,11 @@ python-socketio, gevent or gevent-websocket; see docs/architecture.md, "Broadcas
   so other servers in the process are untouched) with a subclass that records itself on the
   socket and guards ``send``;
 - ``Socket.queue`` (``qsize``), ``upgraded``, ``upgrading``, ``closing``, ``closed``,
-  ``check_ping_timeout()``; ``Server.sockets``; the manager's ``get_participants``;
+  ``last_ping`` and ``Server.ping_timeout`` (what ``check_ping_timeout`` compares);
+  ``Server.sockets``; the manager's ``get_participants``;
+- for one greenlet per connection (:class:`LazyWriter`, :func:`_ping_later`): the writer
+  closure ``Socket._websocket_handler.<locals>.writer`` (free variables ``self``, ``ws``) and
+  ``Socket._send_ping``, both started through ``Server.start_background_task``;
 - gevent-websocket's ``environ["wsgi.websocket"]`` with ``closed``, ``stream.handler.socket``
   (a gevent socket whose ``_sock`` is the non-blocking OS socket) and ``Header.encode_header``;
   and no WebSocket extension (gevent-websocket negotiates none), so one frame fits everyone.
