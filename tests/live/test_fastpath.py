@@ -8,8 +8,12 @@ PostgreSQL, on and off). The full size, by hand:
 
     FASTPATH_TEST_ATTENDEES=2000 .venv/bin/python -m pytest -q tests/live/test_fastpath.py
 
-(a tenth of them polling). ``bench/fanout`` runs 2,000 and 5,000 through the same path
-(docs/benchmarks.md).
+(a tenth of them polling; they connect in batches of CONNECT_BATCH). Not yet seen passing: on
+the shared development machine (2 cores, four other sessions' loads) the test's own 2,000
+threads starved, polling attendees answered pings more than 20 s late, and the server closed
+their sessions (as it should; they connect again, and the check holds per connection), so the
+run did not finish within its bounds. ``bench/fanout`` runs 2,000 and 5,000 WebSocket
+attendees through the same path (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ WEBSOCKETS = ATTENDEES - POLLING
 RECONNECTING = 10  # of the WebSocket attendees: they drop and reconnect twice during the burst
 BURST = 200
 SLOW_PAUSE_S = 5.0
+CONNECT_BATCH = 100
 # Connecting, the burst and the catch-up; a failure says where it stopped. Wide because CI's two
 # cores are shared; a bound, not a measurement.
 BOUND_S = 120.0 if ATTENDEES <= 500 else 600.0
@@ -82,8 +87,13 @@ def test_every_attendee_gets_every_update_once_in_order(
     slow = WebSocketAttendee(port, event.slug, stop, pause=pause, resume=resume, small=True)
     everyone = [*attendees, slow]
     try:
-        for attendee in everyone:
-            attendee.start()
+        # In batches: a storm of thousands of threads in this process would starve them, and
+        # the server would (rightly) close sessions whose pong comes too late.
+        for start_at in range(0, len(everyone), CONNECT_BATCH):
+            batch = everyone[start_at : start_at + CONNECT_BATCH]
+            for attendee in batch:
+                attendee.start()
+            wait_for(lambda batch=batch: all(a.records for a in batch), BOUND_S / 10)
         assert wait_for(lambda: all(a.records for a in everyone), BOUND_S / 4), (
             f"{sum(1 for a in everyone if not a.records)} of {len(everyone)} attendees got no "
             f"snapshot; errors: {[a.error for a in everyone if a.error][:3]}"
