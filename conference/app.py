@@ -33,6 +33,7 @@ DOMAINS = (
     "conference.awards",
     "conference.audience",
     "conference.participants",
+    "conference.reports",
     "conference.admin",
     "conference.audit",
     "conference.ops",

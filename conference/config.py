@@ -36,6 +36,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "events_per_second": 10.0,
         "events_burst": 30,
         "fast_path": True,
+        "fast_react": True,
     },
     "i18n": {
         "default_language": "lv",

@@ -8,10 +8,14 @@ def init_app(app) -> None:
     from conference.live.publish import live_hub
     from conference.server import on_serve
 
-    app.extensions["audience"] = AudienceTicker(live_hub(app))
+    app.extensions["audience"] = ticker = AudienceTicker(live_hub(app))
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
     socketio.on_event("react", sockets.on_react)
+    if app.config["SETTINGS"]["socketio"]["fast_react"]:
+        from conference.audience import fast_react
+
+        fast_react.install(socketio.server, live_hub(app), ticker)
     on_serve(app, start_audience)
 
 

@@ -58,6 +58,7 @@ class AudienceTicker:
         self._pending: dict[str, Counter] = defaultdict(Counter)
         self._per_attendee: dict[tuple[str, str], tuple[int, int]] = {}
         self._read_until: dict[str, int] = {}
+        self._last_emit: dict[tuple[str, str], float] = {}
 
     # --- question.votes -------------------------------------------------------------------
 
@@ -83,7 +84,6 @@ class AudienceTicker:
         sent per slug."""
         from conference.audience.models import Question, QuestionUpvote
         from conference.audience.questions import ATTENDEE_VISIBLE, sort_questions
-        from conference.live.publish import room_for
 
         slugs = self.hub.cache.slugs()
         if not slugs:
@@ -124,9 +124,8 @@ class AudienceTicker:
                         )
                     }
                 )
-                socketio.emit(
-                    QUESTION_VOTES, {"counts": changed}, to=room_for(slug), ignore_queue=True
-                )
+            # Outside the cache's lock: the spacing may wait, and nothing else should.
+            self._emit_spaced(QUESTION_VOTES, slug, {"counts": changed})
             sent[slug] = changed
         return sent
 
@@ -158,7 +157,6 @@ class AudienceTicker:
 
     def send_reactions(self, now: float | None = None) -> dict[str, dict]:
         """Write this process's reactions and send each event's settled sums; returns them."""
-        from conference.live.publish import room_for
 
         pending = self._take_pending()
         redis = self.hub.redis
@@ -169,12 +167,7 @@ class AudienceTicker:
         else:
             totals = self._settled_sums(pending, time.time() if now is None else now)
         for slug, (counts, window_ms) in totals.items():
-            socketio.emit(
-                REACTIONS,
-                {"counts": counts, "window_ms": window_ms},
-                to=room_for(slug),
-                ignore_queue=True,
-            )
+            self._emit_spaced(REACTIONS, slug, {"counts": counts, "window_ms": window_ms})
         return {slug: counts for slug, (counts, _) in totals.items()}
 
     def _settled_sums(self, pending: dict[str, Counter], now: float) -> dict:
@@ -209,17 +202,38 @@ class AudienceTicker:
             if any(counts.values())
         }
 
+    def _emit_spaced(self, name: str, slug: str, message: dict) -> None:
+        """Emit ``name`` to the event's followers at least :data:`INTERVAL_S` after the last
+        one of that name: a tick that ran late (a busy process) is not followed by one that
+        runs on time less than a second later, as the protocol's "at most once a second"
+        wants. Waits in the ticker's own task; nothing else waits on it."""
+        from conference.live.publish import room_for
+
+        key = (name, slug)
+        last = self._last_emit.get(key)
+        if last is not None:
+            wait = INTERVAL_S - (time.monotonic() - last)
+            if wait > 0:
+                time.sleep(wait)
+        socketio.emit(name, message, to=room_for(slug), ignore_queue=True)
+        self._last_emit[key] = time.monotonic()
+
     def tick(self) -> None:
         self.send_votes()
         self.send_reactions()
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Tick every second until ``stop`` (default: the hub's) is set."""
+        from conference.ops.logs import RepeatedFailure
+
         stop = stop or self.hub.stopping
+        failure = RepeatedFailure(log, "audience tick")
         while not stop.is_set():
             started = time.monotonic()
             try:
                 self.tick()
             except Exception:
-                log.warning("audience tick failed", exc_info=True)
+                failure.failed()
+            else:
+                failure.succeeded()
             stop.wait(max(0.0, INTERVAL_S - (time.monotonic() - started)))

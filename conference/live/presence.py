@@ -68,6 +68,14 @@ class Presence:
         found = self._by_sid.get(sid)
         return found[0] if found else None
 
+    def attendee_key(self, sid: str) -> tuple[str, str] | None:
+        """``(slug, key)`` of a connection that counts as an attendee (the key is
+        ``attendee:<id>`` or ``connection:<sid>``); None for a console, a screen or a stranger."""
+        found = self._by_sid.get(sid)
+        if found is None or found[1] is None:
+            return None
+        return found
+
     def local_counts(self) -> dict[str, int]:
         with self._lock:
             return {slug: len(followers) for slug, followers in self._followers.items()}
@@ -118,12 +126,17 @@ class Presence:
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Tick every interval until ``stop`` is set (a background task of the server)."""
+        from conference.ops.logs import RepeatedFailure
+
+        failure = RepeatedFailure(log, "presence count")
         while stop is None or not stop.is_set():
             started = time.monotonic()
             try:
                 self.tick()
             except Exception:
-                log.warning("presence count failed", exc_info=True)
+                failure.failed()
+            else:
+                failure.succeeded()
             time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
 
 

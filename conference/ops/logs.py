@@ -117,3 +117,38 @@ def _actor_id() -> int | None:
     # command's CPU, bench/fanout/profile.py).
     identity = getattr(sa.inspect(user, raiseerr=False), "identity", None)
     return identity[0] if identity else getattr(user, "id", None)
+
+
+class RepeatedFailure:
+    """A background loop's failure logged with its traceback once, then one line a minute.
+
+    A loop that runs every second (presence, the audience ticker) and depends on Redis would
+    otherwise write a traceback every second for as long as Redis is down, drowning the log
+    line that says what is wrong. The first failure is logged in full; while it goes on, one
+    warning every ``every_s`` seconds counts the failures since; the first success after a
+    failure logs that it recovered.
+    """
+
+    def __init__(self, logger: logging.Logger, what: str, every_s: float = 60.0) -> None:
+        self.logger, self.what, self.every_s = logger, what, every_s
+        self.failures = 0
+        self._last_logged = 0.0
+
+    def failed(self) -> None:
+        """Call from an ``except`` block."""
+        now = time.monotonic()
+        self.failures += 1
+        if self.failures == 1:
+            self.logger.warning("%s failed", self.what, exc_info=True)
+            self._last_logged = now
+        elif now - self._last_logged >= self.every_s:
+            error = sys.exc_info()[1]
+            self.logger.warning(
+                "%s still failing (%d times so far): %r", self.what, self.failures, error
+            )
+            self._last_logged = now
+
+    def succeeded(self) -> None:
+        if self.failures:
+            self.logger.warning("%s works again after %d failures", self.what, self.failures)
+            self.failures = 0

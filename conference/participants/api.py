@@ -1,7 +1,7 @@
 """JSON API of the participants (PROTOCOL.md 1.1): views parse, call, answer.
 
-An attendee registers, reads and erases their own record (by the attendee cookie); the list
-and its CSV are for the event's organisers (and admins) only.
+An attendee registers, reads and erases their own record (by the attendee cookie); the list,
+its CSV and its XLSX are for the event's organisers (and admins) only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from conference.participants.records import (
     organisation_kinds,
     participant_json,
     participants_csv,
+    participants_xlsx,
 )
 from conference.ratelimit import attendee_key, client_address
 from conference.users.access import require_api_event_role
@@ -70,12 +71,27 @@ def list_participants(slug: str):
     return jsonify(_listed(slug)[1])
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _listed_file(slug: str, extension: str, make, mimetype: str) -> Response:
+    event_slug, rows = _listed(slug)
+    return Response(
+        make(rows),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{event_slug}-participants.{extension}"'
+        },
+    )
+
+
 @bp.get("/events/<slug>/participants.csv")
 def participants_csv_file(slug: str):
     """Organisers: the same list as UTF-8 CSV with a header row, formula-safe cells."""
-    event_slug, rows = _listed(slug)
-    return Response(
-        participants_csv(rows),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{event_slug}-participants.csv"'},
-    )
+    return _listed_file(slug, "csv", participants_csv, "text/csv; charset=utf-8")
+
+
+@bp.get("/events/<slug>/participants.xlsx")
+def participants_xlsx_file(slug: str):
+    """Organisers: the same list as an XLSX workbook (text cells stored as text)."""
+    return _listed_file(slug, "xlsx", participants_xlsx, XLSX_TYPE)

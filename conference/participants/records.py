@@ -52,25 +52,58 @@ def participant_json(participant: Participant, kinds: dict[str, str]) -> dict:
     }
 
 
+def participant_cells(row: dict) -> list:
+    """One ``participant_json`` row as the cells of CSV_COLUMNS (numbers as numbers)."""
+    attendance = row["attendance"]
+    return [
+        row["id"],
+        row["name"] or "",
+        row["organisation"] or "",
+        row["organisation_kind"],
+        row["country"] or "",
+        row["email"] or "",
+        row["registered_at"],
+        "" if attendance["minutes"] is None else attendance["minutes"],
+        attendance["first_seen"] or "",
+        attendance["last_seen"] or "",
+    ]
+
+
 def participants_csv(rows: list[dict]) -> str:
     """``participant_json`` rows as CSV with a header row; their words made formula-safe."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        attendance = row["attendance"]
         writer.writerow(
-            [
-                row["id"],
-                safe_cell(row["name"] or ""),
-                safe_cell(row["organisation"] or ""),
-                row["organisation_kind"],
-                row["country"] or "",
-                safe_cell(row["email"] or ""),
-                row["registered_at"],
-                "" if attendance["minutes"] is None else attendance["minutes"],
-                attendance["first_seen"] or "",
-                attendance["last_seen"] or "",
-            ]
+            [safe_cell(cell) if isinstance(cell, str) else cell for cell in participant_cells(row)]
         )
+    return out.getvalue()
+
+
+def participants_xlsx(rows: list[dict]) -> bytes:
+    """The same table as an XLSX workbook (openpyxl): a bold, frozen header row.
+
+    Every text cell is stored as text (type ``s``), so ``=…`` from a participant is shown as
+    written and never runs as a formula; no leading ``'`` needed, unlike the CSV.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "participants"
+    sheet.append(list(CSV_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(participant_cells(row), start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+    for letter, width in zip("ABCDEFGHIJ", (6, 28, 32, 18, 8, 28, 26, 9, 26, 26), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from tests.live import conftest as live_fixtures
 event = live_fixtures.event
 moderator = live_fixtures.moderator
 moderator_token = live_fixtures.moderator_token
+start_server = live_fixtures.start_server
 
 SLUG = "daugavpils-2021"
 

@@ -80,3 +80,28 @@ def test_the_five_kinds_are_taken(app, event, kind):
     client = follow(app, "ilze")
     assert client.emit("react", {"kind": kind}, callback=True) == {"ok": True}
     assert audience_ticker().send_reactions() == {SLUG: {kind: 1}}
+
+
+def test_a_late_tick_is_not_followed_by_a_second_reactions_within_a_second(app, event, monkeypatch):
+    """Server side, two ``reactions`` of one event leave at least a second apart, even when the
+    first tick ran late and the next one on time."""
+    import time
+
+    watcher = follow(app)
+    ticker = audience_ticker()
+    sent: list[float] = []
+    original_emit = socketio.emit
+    monkeypatch.setattr(
+        socketio,
+        "emit",
+        lambda name, *a, **k: (
+            (sent.append(time.monotonic()) if name == "reactions" else None)
+            or original_emit(name, *a, **k)
+        ),
+    )
+    for _ in range(2):
+        assert ticker.react(SLUG, "attendee:ilze", "heart")
+        assert ticker.send_reactions() == {SLUG: {"heart": 1}}
+    assert len(sent) == 2
+    assert sent[1] - sent[0] >= 1.0, f"second reactions {sent[1] - sent[0]:.3f} s after the first"
+    assert len(received(watcher, "reactions")) == 2

@@ -121,7 +121,7 @@ def _add_to_team(user, role: str) -> None:
 def viewer(path: str) -> tuple[str, str] | None:
     if path.startswith("/jury/") and not path.endswith("/decision"):  # the decision is the admin's
         return JUROR
-    if path.startswith(("/admin", "/moderate")):
+    if path.startswith(("/admin", "/moderate")) or path.endswith("/report"):
         return ADMIN
     return None
 
@@ -163,6 +163,23 @@ AXE_RUN = """async () => {
 }"""
 
 
+def look_at(page, screenshot: Path, label: str, width: int, device: str) -> list[str]:
+    """Screenshot the loaded page; what is wrong with it: sideways scrolling, axe violations."""
+    problems = []
+    page.wait_for_load_state()
+    page.screenshot(path=str(screenshot), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        widest = ", ".join(page.evaluate(WIDEST, width))
+        problems.append(f"{label}: {scroll_width} px wide on a {width} px {device}: {widest}")
+    page.add_script_tag(path=str(AXE))
+    for violation in page.evaluate(AXE_RUN):
+        problems.append(
+            f"{label}: axe {violation['impact']} {json.dumps(violation, ensure_ascii=False)}"
+        )
+    return problems
+
+
 @pytest.mark.parametrize("device", VIEWPORTS)
 @pytest.mark.parametrize("lang", ["lv", "en"])
 def test_every_page_fits_and_passes_axe(
@@ -193,16 +210,6 @@ def test_every_page_fits_and_passes_axe(
         if response is None or response.status != 200:
             problems.append(f"{path}: answered {response.status if response else 'nothing'}")
             continue
-        page.wait_for_load_state()
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        if scroll_width > width:
-            widest = ", ".join(page.evaluate(WIDEST, width))
-            problems.append(f"{path}: {scroll_width} px wide on a {width} px {device}: {widest}")
-        page.add_script_tag(path=str(AXE))
-        for violation in page.evaluate(AXE_RUN):
-            problems.append(
-                f"{path}: axe {violation['impact']} {json.dumps(violation, ensure_ascii=False)}"
-            )
+        problems += look_at(page, folder / f"{name}.png", path, width, device)
     print(f"\n{len(server.pages)} pages looked at in {lang} on the {device}")
     assert not problems, "\n".join(problems)

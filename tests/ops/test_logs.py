@@ -112,3 +112,33 @@ def test_an_unexpected_error_is_logged_without_path_or_values(app, caplog):
 
 
 EMAIL = "janis.berzins@example.lv"
+
+
+def test_a_loop_failing_every_second_logs_one_traceback_then_a_line_a_minute(monkeypatch, caplog):
+    import logging
+
+    from conference.ops import logs
+
+    clock = [1000.0]
+    monkeypatch.setattr(logs.time, "monotonic", lambda: clock[0])
+    failure = logs.RepeatedFailure(logging.getLogger("conference.test"), "presence count")
+    with caplog.at_level(logging.WARNING, logger="conference.test"):
+        for _ in range(130):  # Redis down for 130 s, one try a second
+            try:
+                raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+            except ConnectionError:
+                failure.failed()
+            clock[0] += 1.0
+        failure.succeeded()
+        failure.succeeded()
+    lines = [record.getMessage() for record in caplog.records]
+    tracebacks = [record for record in caplog.records if record.exc_info]
+    assert len(tracebacks) == 1
+    assert lines[0] == "presence count failed"
+    assert lines[1:3] == [
+        "presence count still failing (61 times so far): "
+        "ConnectionError('Error 111 connecting to 127.0.0.1:6379')",
+        "presence count still failing (121 times so far): "
+        "ConnectionError('Error 111 connecting to 127.0.0.1:6379')",
+    ]
+    assert lines[3:] == ["presence count works again after 130 failures"]

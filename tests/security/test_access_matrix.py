@@ -112,6 +112,10 @@ MATRIX = {
     ("DELETE", "participants_api.erase_own_record"): PUBLIC,
     ("GET", "participants_api.list_participants"): ORGANISER,
     ("GET", "participants_api.participants_csv_file"): ORGANISER,
+    ("GET", "participants_api.participants_xlsx_file"): ORGANISER,
+    # The organisers' report (conference.reports): the page, and its PDF (session or token).
+    ("GET", "reports.report_page"): ORGANISER,
+    ("GET", "reports.report_pdf"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,

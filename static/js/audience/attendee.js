@@ -158,11 +158,20 @@ function wire() {
 const reactions = document.getElementById("audience-reactions");
 let spoken = 0;
 let unspoken = 0;
+// The server counts at most 3 a second per attendee; the rest would only load it (and the
+// room's shared connection): a fast clapper sends at most that many.
+const REACTS_PER_SECOND = 3;
+let sentAt = [];
 
 if (reactions) {
   reactions.addEventListener("click", (event) => {
     const button = event.target.closest("[data-react]");
-    if (button) client.socket.emit("react", { kind: button.dataset.react });
+    if (!button) return;
+    const now = Date.now();
+    sentAt = sentAt.filter((at) => now - at < 1000);
+    if (sentAt.length >= REACTS_PER_SECOND) return;
+    sentAt.push(now);
+    client.socket.emit("react", { kind: button.dataset.react });
   });
   client.socket.on("reactions", (message) => {
     const counts = message?.counts || {};
