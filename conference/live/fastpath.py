@@ -87,6 +87,14 @@ class _Guard:
         finally:
             self.busy = False
 
+    def close(self):
+        # The close frame, too, goes after a frame the fast path left half-written.
+        tail = self.tail
+        if tail is not None:
+            tail.join()
+        self.busy = True  # nothing more goes out the fast way
+        return super().close()
+
 
 def _os_socket(websocket):
     """The connection's non-blocking OS socket when it can take a raw frame (a gevent-websocket
