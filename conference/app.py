@@ -17,7 +17,7 @@ from conference.config import load_config
 from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
-from conference.live import acknowledged
+from conference.live import acknowledged, fastpath
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -174,6 +174,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         json=SocketJSON,
         max_http_buffer_size=settings["socketio"]["max_message_bytes"],
     )
+    fastpath.install(socketio.server, enabled=settings["socketio"]["fast_path"])
     http_rules.init_app(app)
     app.before_request(attendees.load_attendee)
     app.after_request(attendees.give_attendee_cookie)

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_message_bytes": 64 * 1024,
         "events_per_second": 10.0,
         "events_burst": 30,
+        "fast_path": True,
         "fast_react": True,
     },
     "i18n": {

@@ -191,6 +191,7 @@ class ConferenceApp(Contender):
     name = "conference"
     ready_path = f"/api/v1/events/{SLUG}"
     moderator_email = "bench-moderator@example.org"
+    fast_path = True  # [socketio] fast_path (conference.live.fastpath)
 
     def __init__(self, processes=1, app_command=None, config=None, database_url=None, **kwargs):
         super().__init__(processes, **kwargs)
@@ -211,6 +212,7 @@ class ConferenceApp(Contender):
         )
         if self.processes > 1:
             env["CONFERENCE_SOCKETIO_MESSAGE_QUEUE"] = self.redis_url
+        env["CONFERENCE_SOCKETIO_FAST_PATH"] = "true" if self.fast_path else "false"
         return env
 
     def command(self, port, index):
@@ -281,3 +283,10 @@ class ConferenceApp(Contender):
             raise RuntimeError(
                 f"the app refused the benchmark's announce command: {status} {body[:300]}"
             )
+
+
+class ConferenceAppPlain(ConferenceApp):
+    """The app with the broadcast fast path off: every packet through python-engineio's queue."""
+
+    name = "conference-plain"
+    fast_path = False

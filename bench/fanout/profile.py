@@ -53,9 +53,14 @@ CONNECT = "Socket.IO connect: handshake, upgrade, the CONNECT packet, join, snap
 # runs inside the moderator's HTTP request, so "emit" is tried before "command".
 CATEGORIES = [
     (
+        "fast path: one loop writes the pre-encoded frame to every idle attendee",
+        ["FastPath.broadcast (conference/live/fastpath.py"],
+    ),
+    (
         "writer greenlets: encode, WebSocket frame, send (one per attendee and message)",
         [
             "_websocket_handler.<locals>.writer (engineio/socket.py",
+            "LazyWriter.run (conference/live/fastpath.py",
             "WebSocket.send_frame (geventwebsocket/websocket.py",
         ],
     ),

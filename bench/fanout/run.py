@@ -40,8 +40,9 @@ CONTENDERS = {
     "flask-simple": contenders.FlaskSimpleBaseline,
     "node": contenders.NodeBaseline,
     "conference": contenders.ConferenceApp,
+    "conference-plain": contenders.ConferenceAppPlain,
 }
-CLUSTER_CAPABLE = ("flask", "flask-simple", "conference")
+CLUSTER_CAPABLE = ("flask", "flask-simple", "conference", "conference-plain")
 CONNECT_TIMEOUT_MS = 60_000
 UPDATE_TIMEOUT_MS = 10_000
 
@@ -78,9 +79,10 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--client",
-        choices=("raw", "socket.io-client"),
+        choices=("raw", "socket.io-client", "both"),
         default="raw",
-        help="attendee implementation in the generator (see bench/README.md)",
+        help="attendee implementation in the generator (see bench/README.md); both: every "
+        "measurement with each, in one run",
     )
     parser.add_argument(
         "--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)"
@@ -89,6 +91,11 @@ def parse_args(argv=None):
         "--flask-simple", action="store_true", help="add the simple-websocket Flask baseline"
     )
     parser.add_argument("--app", action="store_true", help="add the conference app as a contender")
+    parser.add_argument(
+        "--app-plain",
+        action="store_true",
+        help="add the app with the broadcast fast path off (conference-plain)",
+    )
     parser.add_argument(
         "--app-command",
         default=None,
@@ -133,6 +140,8 @@ def parse_args(argv=None):
         names.append("flask-simple")
     if args.app:
         names.append("conference")
+    if args.app_plain:
+        names.append("conference-plain")
     unknown = set(names) - set(CONTENDERS)
     if unknown:
         parser.error(f"unknown contender(s): {', '.join(sorted(unknown))}")
@@ -197,7 +206,7 @@ def run_loadgen(contender, n, args, seconds_left):
 def measure(name, n, processes, args, deadline, log_dir):
     """Start one contender, load it, stop it. Returns the loadgen result."""
     options = {"processes": processes, "log_dir": log_dir, "redis_url": args.redis_url}
-    if name == "conference":
+    if name in ("conference", "conference-plain"):
         options.update(
             app_command=args.app_command, config=args.app_config, database_url=args.app_database_url
         )
@@ -257,7 +266,14 @@ def main(argv=None):
     ensure_node_modules()
     skipped, runs = [], []
     raw_runs = []
-    for title, n, processes in plan(args, skipped):
+    clients = ["raw", "socket.io-client"] if args.client == "both" else [args.client]
+    planned = [
+        (title if len(clients) == 1 else f"{title}, {client} generator", n, processes, client)
+        for client in clients
+        for title, n, processes in plan(args, skipped)
+    ]
+    for title, n, processes, client in planned:
+        args.client = client
         names = list(processes)
         repeated = {name: [] for name in names}
         for repetition in range(args.repeat):
@@ -288,7 +304,7 @@ def main(argv=None):
         if results:
             runs.append((title, results))
     settings = {
-        "client": args.client,
+        "client": " and ".join(clients),
         "workers": args.workers,
         "k": args.k,
         "warmup": args.warmup,

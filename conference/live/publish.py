@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from conference.db import db
 from conference.events.models import Event
 from conference.extensions import socketio
+from conference.live import fastpath
 from conference.live.snapshot import LiveCache
 from conference.ops import metrics
 
@@ -155,7 +156,7 @@ def _deliver(hub: LiveHub, entry, messages: list[dict], committed: float | None 
             log.warning("rebuilding the snapshot of %s: cannot apply update", entry.slug)
             _refresh(hub, entry.slug)
             return
-        socketio.emit(UPDATE, message, to=room_for(entry.slug), ignore_queue=True)
+        fastpath.broadcast(socketio.server, UPDATE, message, room_for(entry.slug))
         metrics.DELIVERY.observe(max(0.0, time.time() - (committed or _timestamp(message))))
 
 
@@ -172,7 +173,7 @@ def _refresh(hub: LiveHub, slug: str, replaced: bool = False) -> None:
             return
         entry = hub.cache.reload(slug, replaced)
         if entry is not None:
-            socketio.emit(SNAPSHOT, entry.snapshot, to=room_for(slug), ignore_queue=True)
+            fastpath.broadcast(socketio.server, SNAPSHOT, entry.snapshot, room_for(slug))
 
 
 FOLLOW_LOG_INTERVAL_S = 1.0
@@ -278,7 +279,7 @@ def resync_answer(hub: LiveHub, slug: str, since) -> dict:
 
 def emit_presence(slug: str, online: int) -> None:
     """``presence`` ``{online}`` to this process's followers of the event."""
-    socketio.emit(PRESENCE, {"online": online}, to=room_for(slug), ignore_queue=True)
+    fastpath.broadcast(socketio.server, PRESENCE, {"online": online}, room_for(slug))
 
 
 def listen(app, stop: threading.Event | None = None) -> None:

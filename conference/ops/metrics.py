@@ -53,6 +53,14 @@ DELIVERY = Histogram(
     "Time from an update's commit to its emit to this process's followers.",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
 )
+# Packets of room broadcasts by how they left (conference.live.fastpath): "fast", one frame
+# written from the broadcast loop; "normal", through the connection's Engine.IO queue (polling,
+# packets already queued, a full socket buffer, or the fast path switched off).
+FANOUT = Counter(
+    "conference_fanout_packets_total",
+    "Broadcast packets handed to connections, by path (fast, normal).",
+    ["path"],
+)
 HTTP_REQUESTS = Counter(
     "conference_http_requests_total", "HTTP requests answered, by status.", ["status"]
 )
@@ -144,6 +152,7 @@ def metrics_text(app) -> bytes:
             FOLLOWERS,
             COMMANDS,
             DELIVERY,
+            FANOUT,
             HTTP_REQUESTS,
             GREETING_FAILURES,
             UPLOADS_IN_PROGRESS,

@@ -22,6 +22,7 @@ import requests
 import socketio
 
 START_TIMEOUT_S = 30.0
+FAST_PATH_SWITCH = "CONFERENCE_SOCKETIO_FAST_PATH"
 STOP_TIMEOUT_S = 10.0
 
 
@@ -45,6 +46,9 @@ class ServerProcess:
         self.port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("CONFERENCE_")},
+            # The one setting the suite passes through: CONFERENCE_SOCKETIO_FAST_PATH=false runs
+            # every real server of the suite without the broadcast fast path.
+            **{k: v for k, v in os.environ.items() if k == FAST_PATH_SWITCH},
             "CONFERENCE_DATABASE_URL": database_url,
             "CONFERENCE_SERVER_INSTANCE_DIR": str(self.instance_dir),
             "CONFERENCE_SERVER_SECRET_KEY": secret_key,

@@ -32,7 +32,11 @@ class Place:
         self.servers: list[ServerProcess] = []
 
     def env(self, **extra) -> dict:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFERENCE_")}
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("CONFERENCE_") or k == "CONFERENCE_SOCKETIO_FAST_PATH"
+        }
         environment.update(
             CONFERENCE_DATABASE_URL=self.url,
             CONFERENCE_SERVER_INSTANCE_DIR=str(self.instance),
