@@ -14,6 +14,7 @@ from flask import Flask, has_request_context, request
 
 from conference import attendees, edge, http_rules, i18n, security
 from conference.config import load_config
+from conference.edge.engineio_sessions import GoneSessionIsBadRequest
 from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
@@ -195,6 +196,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
             continue
         if hasattr(module, "init_app"):
             module.init_app(app)
+    app.wsgi_app = GoneSessionIsBadRequest(app.wsgi_app)
     app.wsgi_app = security.SecureCookiesOverHttps(app.wsgi_app)
     # Outermost, after Socket.IO's middleware: Socket.IO handlers see the real address too,
     # and the cookie middleware sees the scheme the browser used.
