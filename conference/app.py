@@ -18,6 +18,7 @@ from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
 from conference.live import acknowledged
+from conference.sessions import SessionWhenSent
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -147,6 +148,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         PROXY_FIX=settings["server"]["proxy_fix"],
         JSON_SORT_KEYS=False,
     )
+    app.session_interface = SessionWhenSent()
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     if test_config:
