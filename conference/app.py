@@ -81,6 +81,22 @@ class ConferenceFlask(Flask):
     ETag, so a deploy reaches every browser within minutes.
     """
 
+    def ensure_sync(self, func):
+        """Flask asks this, for each hook and the view of every request (17 times for the
+        state endpoint), and ``inspect`` unwraps the function each time to see whether it is a
+        coroutine function; the answer never changes for a function, so it is kept."""
+        known = self.__dict__.setdefault("_sync_functions", {})
+        try:
+            return known[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+        synced = super().ensure_sync(func)
+        if len(known) < 4096:  # hooks, views and error handlers: a few hundred
+            known[func] = synced
+        return synced
+
     def get_send_file_max_age(self, filename):
         if has_request_context() and request.args.get("v"):
             return STATIC_VERSIONED_MAX_AGE
