@@ -20,9 +20,11 @@ import functools
 import hmac
 import json
 import secrets
+import time
 
 from flask import current_app, g, request
 from itsdangerous import BadData, URLSafeSerializer
+from werkzeug.http import http_date
 
 ATTENDEE_COOKIE = "attendee"
 ATTENDEE_SALT = "attendee"
@@ -100,11 +102,24 @@ def load_attendee() -> None:
 def give_attendee_cookie(response):
     """After a page or API request of a new browser: set the signed attendee cookie."""
     if getattr(g, "new_attendee", False) and not request.path.startswith(NO_COOKIE_PATHS):
-        response.set_cookie(
-            ATTENDEE_COOKIE,
-            attendee_cookie(current_app.secret_key).dumps(g.attendee_id),
-            max_age=COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-        )
+        value = attendee_cookie(current_app.secret_key).dumps(g.attendee_id)
+        response.headers.add("Set-Cookie", set_cookie_header(value))
     return response
+
+
+_expires: list = [None, ""]  # [second, its Expires date]: one date a second, not one a request
+
+
+def set_cookie_header(value: str) -> str:
+    """The ``Set-Cookie`` value ``response.set_cookie(ATTENDEE_COOKIE, value,
+    max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax")`` writes, the same text, without
+    werkzeug's quoting pass (a signed value is base64url and a dot: nothing to quote)."""
+    now = int(time.time())
+    second, expires = _expires
+    if second != now:
+        expires = http_date(now + COOKIE_MAX_AGE)
+        _expires[:] = [now, expires]
+    return (
+        f"{ATTENDEE_COOKIE}={value}; Expires={expires}; Max-Age={COOKIE_MAX_AGE}; "
+        "HttpOnly; Path=/; SameSite=Lax"
+    )

@@ -88,3 +88,25 @@ def test_new_returning_and_forged_browsers(app, client):
     forged = client.get("/api/v1/nothing-here")
     assert forged.headers["Set-Cookie"].startswith("attendee=")
     assert client.get_cookie(ATTENDEE_COOKIE).value != cookie.value
+
+
+def test_the_set_cookie_header_is_what_werkzeug_writes(signer):
+    from werkzeug.http import dump_cookie, parse_date
+
+    from conference.attendees import COOKIE_MAX_AGE, set_cookie_header
+
+    value = signer.dumps(secrets.token_urlsafe(16))
+    ours = set_cookie_header(value)
+    theirs = dump_cookie(
+        ATTENDEE_COOKIE, value, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax"
+    )
+
+    def without_expires(header):
+        return [part for part in header.split("; ") if not part.startswith("Expires=")]
+
+    def expires(header):
+        return parse_date(next(p for p in header.split("; ") if p.startswith("Expires="))[8:])
+
+    assert without_expires(ours) == without_expires(theirs)
+    # Made within the same second or two of each other (the test's own run time).
+    assert abs((expires(ours) - expires(theirs)).total_seconds()) <= 2

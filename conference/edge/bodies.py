@@ -162,7 +162,7 @@ class EdgeRequest(Request):
 def check_fields() -> None:
     """``before_request``: the text rule for every query-string and form key and value."""
     sources = [request.args] if request.environ.get("QUERY_STRING") else []
-    if request.mimetype in FORM_TYPES:
+    if request.environ.get("CONTENT_TYPE") and request.mimetype in FORM_TYPES:
         sources.append(request.form)
     for values in sources:
         for key, value in values.items(multi=True):
