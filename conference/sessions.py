@@ -5,7 +5,7 @@ start of every request, cookie or not, and reads seven cookie settings at its en
 the session stayed empty and untouched. Most requests (attendees, their pages, the state
 endpoint, files) carry no session cookie. Here the serializer is built once per secret key
 (and fallback keys), a request without the cookie gets an empty session straight away, and an
-empty session nobody looked at is not saved. The cookie, its signature, its lifetime and
+empty, unchanged session only gets its ``Vary: Cookie`` when it was looked at. The cookie, its signature, its lifetime and
 ``Vary: Cookie`` are Flask's, unchanged.
 """
 
@@ -34,6 +34,10 @@ class SessionWhenSent(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
-        if not session and not session.modified and not session.accessed:
-            return  # what Flask's save_session does for it, after reading its settings
+        if not session and not session.modified:
+            # What Flask's save_session does for an empty session it need not delete, after
+            # reading seven cookie settings: "Vary: Cookie" when it was looked at, nothing else.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
         super().save_session(app, session, response)

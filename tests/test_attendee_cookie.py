@@ -110,3 +110,32 @@ def test_the_set_cookie_header_is_what_werkzeug_writes(signer):
     assert without_expires(ours) == without_expires(theirs)
     # Made within the same second or two of each other (the test's own run time).
     assert abs((expires(ours) - expires(theirs)).total_seconds()) <= 2
+
+
+def test_flask_session_cookie_semantics_are_kept(app, client):
+    from flask import session
+
+    @app.get("/test-session/<action>")
+    def session_action(action):
+        if action == "write":
+            session["seen"] = "jā"
+        elif action == "read":
+            return {"seen": session.get("seen")}
+        elif action == "clear":
+            session.clear()
+        return {}
+
+    untouched = client.get("/test-session/none")
+    assert "Vary" not in untouched.headers
+    assert not any(c.startswith("session=") for c in untouched.headers.get_all("Set-Cookie"))
+    looked_at = client.get("/test-session/read")
+    assert looked_at.get_json() == {"seen": None} and "Cookie" in looked_at.headers["Vary"]
+    written = client.get("/test-session/write")
+    assert any(c.startswith("session=") for c in written.headers.get_all("Set-Cookie"))
+    assert client.get("/test-session/read").get_json() == {"seen": "jā"}
+    cleared = client.get("/test-session/clear")
+    assert any(
+        c.startswith("session=;") and "Expires=Thu, 01 Jan 1970" in c
+        for c in cleared.headers.get_all("Set-Cookie")
+    )
+    assert client.get("/test-session/read").get_json() == {"seen": None}

@@ -69,7 +69,7 @@ def _answer(cached: CachedPage) -> Response:
         response.headers["Content-Encoding"] = "gzip"
     else:
         response = current_app.response_class(cached.body, mimetype="text/html")
-    response.vary.add("Accept-Encoding")
+    response.headers["Vary"] = "Accept-Encoding"  # a new answer: nothing to merge with yet
     return response
 
 
