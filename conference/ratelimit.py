@@ -47,7 +47,7 @@ class RouteLimiter(Limiter):
     Every limit of this app is a route's own (``@limiter.limit``), checked by the decorator when
     the view is called: after :func:`conference.attendees.load_attendee`, so attendee keys
     exist. Flask-Limiter's before-request check applies only application-wide, default and meta
-    limits (and the in-memory fallback's own limits), and when the app sets none of them it
+    limits, a blueprint's limits (and the in-memory fallback's own), and when the app sets none it
     resolves, for every request, that there is nothing to check (~8 % of a state request's
     CPU). Its after-request hook (``deduct_when``, the ``X-RateLimit-*`` headers) and teardown
     act on what a check of this request left behind. So: the before-request check runs only
@@ -65,6 +65,7 @@ class RouteLimiter(Limiter):
         return bool(
             manager._application_limits
             or manager._default_limits
+            or manager._blueprint_limits  # a blueprint's limits are checked there too
             or self._meta_limits
             or self._in_memory_fallback
         )

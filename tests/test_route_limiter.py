@@ -75,3 +75,22 @@ def test_app_wide_default_limits_still_apply_to_every_route():
     client = make_app(default_limits=["1/minute"]).test_client()
     assert client.get("/free").status_code == 200
     assert client.get("/free").status_code == 429
+
+
+def test_a_blueprints_limits_still_apply_to_its_routes():
+    from flask import Blueprint
+
+    app = Flask(__name__)
+    limiter = RouteLimiter(key_func=lambda: "everyone", storage_uri="memory://")
+    limited = Blueprint("limited", __name__)
+
+    @limited.get("/in-blueprint")
+    def in_blueprint():
+        return "ok"
+
+    limiter.limit("1/minute")(limited)
+    app.register_blueprint(limited)
+    limiter.init_app(app)
+    client = app.test_client()
+    assert client.get("/in-blueprint").status_code == 200
+    assert client.get("/in-blueprint").status_code == 429
