@@ -94,7 +94,8 @@ def read_attendee_id(cookie_value: str | None) -> str | None:
 
 def load_attendee() -> None:
     """Before each request: ``g.attendee_id`` from the cookie, or a new one to hand out."""
-    attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
+    cookies = request.cookies  # (``in`` first: a missing key costs .get() an exception)
+    attendee_id = read_attendee_id(cookies[ATTENDEE_COOKIE] if ATTENDEE_COOKIE in cookies else None)
     g.new_attendee = attendee_id is None
     g.attendee_id = attendee_id or secrets.token_urlsafe(16)
 

@@ -38,6 +38,16 @@ class SessionWhenSent(SecureCookieSessionInterface):
             # What Flask's save_session does for an empty session it need not delete, after
             # reading seven cookie settings: "Vary: Cookie" when it was looked at, nothing else.
             if session.accessed:
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
             return
         super().save_session(app, session, response)
+
+
+def _vary_on_cookie(response) -> None:
+    """``response.vary.add("Cookie")``, without parsing and rewriting the header when there is
+    none yet or it says so already (werkzeug's header set does both on every call)."""
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Cookie"
+    elif "cookie" not in {part.strip().lower() for part in vary.split(",")}:
+        response.vary.add("Cookie")

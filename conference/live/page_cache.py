@@ -79,8 +79,8 @@ def _shared_page(page: str, slug: str, seq: int, render: Callable[[], str]) -> C
         slug,
         seq,
         request.query_string,
-        request.cookies.get(LANG_COOKIE),
-        request.headers.get("Accept-Language"),
+        request.cookies[LANG_COOKIE] if LANG_COOKIE in request.cookies else None,
+        request.environ.get("HTTP_ACCEPT_LANGUAGE"),
     )
     now = time.monotonic()
     pages = _pages()
