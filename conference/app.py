@@ -19,6 +19,7 @@ from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
 from conference.live import acknowledged, fastpath
+from conference.sessions import SessionWhenSent
 from conference.static_gzip import register_static_gzip
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -81,6 +82,22 @@ class ConferenceFlask(Flask):
     other modules, whose URLs carry no query) are cached for ten minutes and revalidated by
     ETag, so a deploy reaches every browser within minutes.
     """
+
+    def ensure_sync(self, func):
+        """Flask asks this, for each hook and the view of every request (17 times for the
+        state endpoint), and ``inspect`` unwraps the function each time to see whether it is a
+        coroutine function; the answer never changes for a function, so it is kept."""
+        known = self.__dict__.setdefault("_sync_functions", {})
+        try:
+            return known[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+        synced = super().ensure_sync(func)
+        if len(known) < 4096:  # hooks, views and error handlers: a few hundred
+            known[func] = synced
+        return synced
 
     def get_send_file_max_age(self, filename):
         if has_request_context() and request.args.get("v"):
@@ -149,6 +166,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         PROXY_FIX=settings["server"]["proxy_fix"],
         JSON_SORT_KEYS=False,
     )
+    app.session_interface = SessionWhenSent()
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     if test_config:

@@ -34,7 +34,8 @@ def apply_http_rules(response: Response) -> Response:
             CHALLENGE + ', error="invalid_token"' if sent_token else CHALLENGE
         )
     if (
-        request.method in ("GET", "HEAD")
+        "HTTP_IF_NONE_MATCH" in request.environ
+        and request.method in ("GET", "HEAD")
         and response.status_code == 200
         and "Range" not in request.headers
         and weakly_unmodified(response)

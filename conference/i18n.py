@@ -63,6 +63,8 @@ def select_locale() -> str:
 
 def remember_language(response):
     """After a request with a valid ``?lang=``, keep the choice in a cookie for a year."""
+    if not request.environ.get("QUERY_STRING"):
+        return response  # most requests: no query string to parse
     asked = request.args.get("lang")
     if asked in supported_languages() and request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")

@@ -85,10 +85,15 @@ def content_security_policy(frame_ancestors: str, socket_origin: str) -> str:
 
 def socket_origin() -> str:
     """``ws://host`` or ``wss://host`` of this request ('' for a Host header that is no host)."""
-    host = request.host
+    return _socket_origin(request.host, request.is_secure)
+
+
+@functools.lru_cache(maxsize=64)
+def _socket_origin(host: str, secure: bool) -> str:
+    """(Kept per host: a server answers for one or two names; the cache is bounded.)"""
     if not HOST_PATTERN.fullmatch(host):
         return ""
-    return ("wss://" if request.is_secure else "ws://") + host
+    return ("wss://" if secure else "ws://") + host
 
 
 def shows_secrets() -> bool:
@@ -96,7 +101,7 @@ def shows_secrets() -> bool:
     (a bearer token, or a signed-in user: their pages and API answers are theirs alone)."""
     if request.path.startswith(SECRET_PATH_PREFIXES):
         return True
-    if request.headers.get("Authorization"):
+    if request.environ.get("HTTP_AUTHORIZATION"):
         return True
     if request.endpoint in FILE_ENDPOINTS:
         return False

@@ -60,7 +60,14 @@ def append_report(measured: list[dict], args, argv: list[str]) -> None:
         f"{box['kernel']}; wrk and the servers share these cores.",
         f"- Versions: {versions()}",
         f"- Load: wrk, {args.threads} threads, {args.connections} connections kept alive, "
-        f"{args.duration} s per URL, one URL after the other, loopback. The app is "
+        f"{args.duration} s per URL, one URL after the other"
+        + (
+            f", {args.rounds} rounds (each URL once a round; the table shows each URL's median "
+            "round)"
+            if getattr(args, "rounds", 1) > 1
+            else ""
+        )
+        + ", loopback. The app is "
         "`conference serve --demo` (one gevent process, SQLite); *hello* is a bare Flask "
         "route on the same server (`bench/pages/hello_app.py`). *bytes/answer* is what wrk "
         "read per answer, headers included.",

@@ -161,15 +161,16 @@ class EdgeRequest(Request):
 
 def check_fields() -> None:
     """``before_request``: the text rule for every query-string and form key and value."""
-    sources = [request.args]
-    if request.mimetype in FORM_TYPES:
+    sources = [request.args] if request.environ.get("QUERY_STRING") else []
+    if request.environ.get("CONTENT_TYPE") and request.mimetype in FORM_TYPES:
         sources.append(request.form)
     for values in sources:
         for key, value in values.items(multi=True):
             check_text(key, _("a field name"))
             check_text(value, key)
     for name, value in (request.view_args or {}).items():
-        if isinstance(value, str):
+        # Printable ASCII (a slug, a token) passes the rule as it is: no need to look closer.
+        if isinstance(value, str) and not (value.isascii() and value.isprintable()):
             check_text(value, name)
 
 

@@ -56,9 +56,19 @@ def _may_scrape() -> bool:
     return metrics.address_allowed(request.remote_addr, settings["allow"])
 
 
+# Each status's child of the counter, looked up once (``labels()`` takes a lock and builds a
+# key on every call); a few dozen statuses exist.
+_REQUESTS_BY_STATUS: dict = {}
+
+
 def count_response(response):
     """Every answer in ``conference_http_requests_total``; 429s also by endpoint."""
-    metrics.HTTP_REQUESTS.labels(str(response.status_code)).inc()
+    counter = _REQUESTS_BY_STATUS.get(response.status_code)
+    if counter is None:
+        counter = _REQUESTS_BY_STATUS[response.status_code] = metrics.HTTP_REQUESTS.labels(
+            str(response.status_code)
+        )
+    counter.inc()
     if response.status_code == 429:
         metrics.LIMIT_REFUSALS.labels(request.endpoint or "-").inc()
     return response
