@@ -104,7 +104,7 @@ MATRIX = {
     ("GET", "audience_api.polls_csv"): MODERATOR,
     ("GET", "admin.polls"): ORGANISER,
     # 1.1 participants (conference.participants): anyone registers and erases their own record;
-    # the list and its CSV only for the event's organisers (and admins).
+    # the list, its CSV and the attendance only for the event's organisers (and admins).
     ("GET", "participants.register_page"): PUBLIC,
     ("POST", "participants.register_page"): PUBLIC,
     ("POST", "participants_api.register"): PUBLIC,
@@ -112,6 +112,7 @@ MATRIX = {
     ("DELETE", "participants_api.erase_own_record"): PUBLIC,
     ("GET", "participants_api.list_participants"): ORGANISER,
     ("GET", "participants_api.participants_csv_file"): ORGANISER,
+    ("GET", "participants_api.attendance"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,
