@@ -179,22 +179,28 @@ class AttendanceRecorder:
             present = self._existing_events(connection, {s.event_id for s in inserts})
             skipped |= {s.event_id for s in inserts} - present
             inserts = [s for s in inserts if s.event_id in present]
-            row_ids: list[int] = []
             if inserts:
-                row_ids = list(
-                    connection.execute(
-                        table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                        [
-                            {
-                                "event_id": s.event_id,
-                                "attendee_key": s.key,
-                                "started_at": s.started,
-                                "ended_at": ends[id(s)],
-                            }
-                            for s in inserts
-                        ],
-                    ).scalars()
+                # Many rows per statement; matched back by what they hold (the order of
+                # RETURNING is not promised on every database without a statement per row).
+                by_place = {(s.event_id, s.key, s.started): s for s in inserts}
+                returned = connection.execute(
+                    table.insert().returning(
+                        table.c.id, table.c.event_id, table.c.attendee_key, table.c.started_at
+                    ),
+                    [
+                        {
+                            "event_id": s.event_id,
+                            "attendee_key": s.key,
+                            "started_at": s.started,
+                            "ended_at": ends[id(s)],
+                        }
+                        for s in inserts
+                    ],
                 )
+                row_ids = {
+                    id(by_place[(event_id, key, started)]): row_id
+                    for row_id, event_id, key, started in returned
+                }
             open_ids = [s.row_id for s in still_open]
             for first in range(0, len(open_ids), IDS_PER_STATEMENT):
                 connection.execute(
@@ -210,8 +216,8 @@ class AttendanceRecorder:
                     [{"row_id": s.row_id, "end": ends[id(s)]} for s in closed],
                 )
         with self._lock:
-            for stretch, row_id in zip(inserts, row_ids, strict=True):
-                stretch.row_id = row_id
+            for stretch in inserts:
+                stretch.row_id = row_ids[id(stretch)]
             for stretch in inserts + still_open + closed:
                 stretch.written_until = ends[id(stretch)]
         return len(inserts) + len(still_open) + len(closed), skipped
