@@ -22,6 +22,8 @@ import signal
 import sqlite3
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,22 +114,39 @@ def measure(attendance, args, deadline, log_dir, label):
         app.start(label)
         log(f"{app.name}: {args.n} attendees on {app.urls[0]}")
         result = run_loadgen(app, args.n, args, deadline - time.monotonic())
+        result["flushes"] = flush_figures(app.urls[0])
     finally:
         app.stop()
     result["intervals"] = app.intervals()
     lat = result["latency"]
     log(
-        f"{app.name}: connect all {result['connect']['snapshot_all_ms']} ms, p50 {lat['p50_ms']} ms, "
+        f"{app.name}: flushes {result['flushes']}, connect all {result['connect']['snapshot_all_ms']} ms, p50 {lat['p50_ms']} ms, "
         f"last attendee {lat['last_attendee_ms']} ms, intervals {result['intervals']}"
     )
     return result
+
+
+def flush_figures(url):
+    """(flushes, mean ms) of the server's ``conference_attendance_flush_seconds`` so far."""
+    try:
+        with urllib.request.urlopen(url + "/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+    except (urllib.error.URLError, OSError):
+        return None
+    values = {}
+    for line in text.splitlines():
+        for name in ("_count", "_sum"):
+            if line.startswith("conference_attendance_flush_seconds" + name + " "):
+                values[name] = float(line.split()[-1])
+    count = int(values.get("_count", 0))
+    return (count, round(1000 * values["_sum"] / count, 1) if count else None)
 
 
 def _value(result, section, key):
     return result[section][key] if section in result else result.get(key)
 
 
-def section_markdown(off, on, args, intervals, skipped):
+def section_markdown(off, on, args, intervals, flushes, skipped):
     m, v = report.machine(), report.versions()
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -140,7 +159,9 @@ def section_markdown(off, on, args, intervals, skipped):
         f"- N = {args.n:,} attendees without cookies (each its own interval), K = {args.k} "
         f"broadcasts (+{args.warmup} warm-up), {args.repeat} run(s) of each, alternating; "
         f"medians. On: `flush_seconds = {args.flush_seconds:g}`. Intervals written per on-run "
-        f"(rows, keys): {', '.join(str(tuple(i)) for i in intervals)}.",
+        f"(rows, keys): {', '.join(str(tuple(i)) for i in intervals)}; flushes while loaded "
+        f"(count, mean ms, from `conference_attendance_flush_seconds`): "
+        f"{', '.join(str(f) for f in flushes)}.",
         "",
         "| figure | off | on | on ÷ off |",
         "|---|---|---|---|",
@@ -199,8 +220,9 @@ def main(argv=None):
         log("nothing to compare: " + "; ".join(skipped))
         return 1
     intervals = [result["intervals"] for result in results[True]]
+    flushes = [result.get("flushes") for result in results[True]]
     markdown = section_markdown(
-        combine(results[False]), combine(results[True]), args, intervals, skipped
+        combine(results[False]), combine(results[True]), args, intervals, flushes, skipped
     )
     print(markdown)
     if not args.quick:

@@ -76,6 +76,17 @@ HEALTH_FAILING = Gauge(
     ["check"],
     multiprocess_mode="livemax",
 )
+# One flush of the attendance recorder (conference/participants/attendance_recorder.py): a
+# few statements, whatever the number of attendees; tens of milliseconds at 5,000.
+ATTENDANCE_FLUSH = Histogram(
+    "conference_attendance_flush_seconds",
+    "Time of one attendance flush (one transaction writing the intervals of this process).",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+ATTENDANCE_FLUSH_FAILURES = Counter(
+    "conference_attendance_flush_failures_total",
+    "Attendance flushes that failed (the database away); the next one writes what they had.",
+)
 
 # Label values we never want to grow without bound: an unknown command type is "unknown".
 UNKNOWN = "unknown"
@@ -149,6 +160,8 @@ def metrics_text(app) -> bytes:
             UPLOADS_IN_PROGRESS,
             LIMIT_REFUSALS,
             HEALTH_FAILING,
+            ATTENDANCE_FLUSH,
+            ATTENDANCE_FLUSH_FAILURES,
         ):
             registry.register(collector)
         del REGISTRY  # the default registry's process metrics are not ours to expose twice

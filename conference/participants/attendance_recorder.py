@@ -40,6 +40,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from conference.db import utcnow
+from conference.ops import metrics
 from conference.participants.attendance import CONNECTION_PREFIX, GAP_JOINED
 from conference.participants.models import ATTENDEE_KEY_MAX_CHARS, AttendanceInterval
 
@@ -250,8 +251,12 @@ class AttendanceRecorder:
                     return
             else:
                 time.sleep(self.flush_seconds)
+            started = time.perf_counter()
             try:
                 self.flush()
             except Exception:
                 # A database away for a moment: the stretches stay, the next flush writes them.
+                metrics.ATTENDANCE_FLUSH_FAILURES.inc()
                 log.warning("attendance: could not write the intervals", exc_info=True)
+            else:
+                metrics.ATTENDANCE_FLUSH.observe(time.perf_counter() - started)
