@@ -48,7 +48,7 @@ def own_record(slug: str):
     """The caller's own record; 404 ``not_registered`` when they have none (or erased it)."""
     event = get_event_or_404(slug)
     participant = registration.own_participant_or_404(event, g.attendee_id)
-    attendance = event_attendance(event)
+    attendance = event_attendance(event, only=participant.attendee_id)
     return jsonify(participant_json(participant, organisation_kinds(event), attendance))
 
 
