@@ -174,9 +174,9 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 def forget_dead_processes(folder: str) -> None:
     """Drop the live gauges (followers, uploads) of processes that ended, however they ended
-    (a SIGTERM or SIGKILL runs no exit code): their files stay in the shared folder, and the
-    sum would count a dead process's followers for ever. The processes share one machine, so
-    a process id that answers no signal is gone."""
+    (neither a SIGKILL nor the clean stop of a SIGTERM marks a process dead): their files stay
+    in the shared folder, and the sum would count a dead process's followers for ever. The
+    processes share one machine, so a process id that answers no signal is gone."""
     from prometheus_client import multiprocess
 
     pids = set()
