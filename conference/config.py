@@ -66,6 +66,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "metrics": {"allow": ["127.0.0.0/8", "::1"], "token": ""},
     "logging": {"format": "text", "level": "info"},
     "backup": {"every_minutes": 0, "keep": 12, "dir": "backups"},
+    "attendance": {"enabled": True, "flush_seconds": 30.0},
 }
 
 ENV_PREFIX = "CONFERENCE_"

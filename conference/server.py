@@ -2,6 +2,8 @@
 
 Domains that need background work while serving (presence counts, the in-process task worker)
 register a function with :func:`on_serve`; ``run_server`` calls each once before listening.
+Those with something to finish when the server stops cleanly (SIGTERM, as systemd stops it, or
+Ctrl-C) register it with :func:`on_stop` (the attendance recorder's last write).
 """
 
 from __future__ import annotations
@@ -18,6 +20,29 @@ log = logging.getLogger(__name__)
 def on_serve(app, hook) -> None:
     """Register ``hook(app)`` to run when the server starts (not in tests or CLI commands)."""
     app.extensions.setdefault("serve_hooks", []).append(hook)
+
+
+def on_stop(app, hook) -> None:
+    """Register ``hook(app)`` to run once when the server stops cleanly (not after SIGKILL)."""
+    app.extensions.setdefault("stop_hooks", []).append(hook)
+
+
+def run_stop_hooks(app) -> None:
+    for hook in app.extensions.get("stop_hooks", []):
+        try:
+            hook(app)
+        except Exception:
+            log.warning("a stop hook failed", exc_info=True)
+
+
+def stop_on_sigterm(server) -> None:
+    """SIGTERM stops the server the way Ctrl-C does (``serve_forever`` returns after closing
+    the listener and, within a second, the connections), so the stop hooks run."""
+    import signal
+
+    import gevent
+
+    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(server.stop))
 
 
 def raise_file_limit() -> int:
@@ -61,7 +86,11 @@ def run_server(app, host: str, port: int, demo: bool = False) -> None:
     server = build_server(app, host, port, demo=demo)
     click.echo(f"  Serving on http://{host}:{port}/  (open files limit {limit})")
     socketio.wsgi_server = server  # so socketio.stop() can end it
-    server.serve_forever()
+    stop_on_sigterm(server)
+    try:
+        server.serve_forever()
+    finally:
+        run_stop_hooks(app)
 
 
 def build_server(app, host: str, port: int, demo: bool = False):

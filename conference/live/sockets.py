@@ -7,6 +7,8 @@
   counting as an attendee in ``presence`` (default ``"attendee"``).
 - ``resync`` ``{"since": SEQ}``: acknowledged with ``{"updates": [...]}`` or ``{"snapshot": …}``.
 - ``disconnect``: the client no longer counts for ``presence``.
+  An attendee's connect and disconnect are also told to the attendance recorder
+  (:mod:`conference.participants.attendance_recorder`: memory only, written in batches).
 - ``clock``: acknowledged with ``{"now_ms": …}``, the server's time in milliseconds since the
   epoch, so that a page can estimate its clock offset NTP-style (the greeting player plays a
   video from the same moment on every screen; see docs/protocol.md).
@@ -29,6 +31,7 @@ from conference.edge.text import TextRefused, clean_strings
 from conference.extensions import socketio
 from conference.live import publish
 from conference.live.schemas import unknown_event
+from conference.participants.attendance_recorder import attendance_recorder
 
 NOT_ATTENDEES = ("console", "screen")
 
@@ -46,12 +49,15 @@ def on_connect(auth=None):
             {"code": "missing_event"},
         )
     hub = publish.live_hub()
-    if hub.cache.get(slug) is None:
+    entry = hub.cache.get(slug)
+    if entry is None:
         refusal = unknown_event(slug)
         raise ConnectionRefusedError(refusal.message, {"code": refusal.code})
     attendee_id = read_attendee_id(request.cookies.get(ATTENDEE_COOKIE))
     counts = auth.get("viewer", "attendee") not in NOT_ATTENDEES
     hub.presence.joined(request.sid, slug, attendee_id, counts=counts)
+    if counts:
+        attendance_recorder().joined(request.sid, entry.event_id, attendee_id)
     app, sid = current_app._get_current_object(), request.sid
 
     def follow_after_acknowledgement():
@@ -80,6 +86,7 @@ def on_clock(data=None):
 
 def on_disconnect(reason=None):
     publish.live_hub().presence.left(request.sid)
+    attendance_recorder().left(request.sid)
     edge.forget_socket(request.sid)
 
 

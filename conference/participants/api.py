@@ -1,7 +1,8 @@
 """JSON API of the participants (PROTOCOL.md 1.1): views parse, call, answer.
 
-An attendee registers, reads and erases their own record (by the attendee cookie); the list,
-its CSV and its XLSX are for the event's organisers (and admins) only.
+An attendee registers, reads and erases their own record (by the attendee cookie), with their
+attendance as measured; the list, its CSV and XLSX and the event's attendance are for the
+event's organisers (and admins) only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from conference.events.services import get_event_or_404
 from conference.extensions import csrf, limiter
 from conference.participants import registration
+from conference.participants.attendance import attendance_json, event_attendance
 from conference.participants.records import (
     organisation_kinds,
     participant_json,
@@ -47,7 +49,8 @@ def own_record(slug: str):
     """The caller's own record; 404 ``not_registered`` when they have none (or erased it)."""
     event = get_event_or_404(slug)
     participant = registration.own_participant_or_404(event, g.attendee_id)
-    return jsonify(participant_json(participant, organisation_kinds(event)))
+    attendance = event_attendance(event, only=participant.attendee_id)
+    return jsonify(participant_json(participant, organisation_kinds(event), attendance))
 
 
 @bp.delete("/events/<slug>/participants/me")
@@ -61,8 +64,9 @@ def erase_own_record(slug: str):
 
 def _listed(slug: str) -> tuple[str, list[dict]]:
     _user, event = require_api_event_role(slug, "organiser")
-    kinds = organisation_kinds(event)
-    return event.slug, [participant_json(p, kinds) for p in registration.listed_participants(event)]
+    kinds, attendance = organisation_kinds(event), event_attendance(event)
+    listed = registration.listed_participants(event)
+    return event.slug, [participant_json(p, kinds, attendance) for p in listed]
 
 
 @bp.get("/events/<slug>/participants")
@@ -95,3 +99,12 @@ def participants_csv_file(slug: str):
 def participants_xlsx_file(slug: str):
     """Organisers: the same list as an XLSX workbook (text cells stored as text)."""
     return _listed_file(slug, "xlsx", participants_xlsx, XLSX_TYPE)
+
+
+@bp.get("/events/<slug>/attendance")
+def attendance(slug: str):
+    """Organisers: ``{peak_online, unique_attendees, registered, registered_attended,
+    samples: [{at, online}]}``, one sample a minute while the event was live."""
+    _user, event = require_api_event_role(slug, "organiser")
+    registered = registration.registered_attendee_ids(event)
+    return jsonify(attendance_json(event_attendance(event), registered))

@@ -140,19 +140,25 @@ def compute(
     return result
 
 
-def event_attendance(event: Event, now: datetime | None = None) -> EventAttendance:
-    """The event's attendance read from the database (while it runs: up to ``now``)."""
+def event_attendance(
+    event: Event, now: datetime | None = None, only: str | None = None
+) -> EventAttendance:
+    """The event's attendance read from the database (while it runs: up to ``now``).
+
+    ``only``: read one attendee identity's rows (an attendee's own record: an indexed read of
+    a few rows, not the whole event's; its samples then count that identity alone)."""
     live_from = event.started_at
     live_until = event.ended_at or (now or utcnow()) if live_from is not None else None
     if live_from is None:
         return EventAttendance()
-    rows = db.session.execute(
-        sa.select(
-            AttendanceInterval.attendee_key,
-            AttendanceInterval.started_at,
-            AttendanceInterval.ended_at,
-        ).where(AttendanceInterval.event_id == event.id)
-    ).all()
+    query = sa.select(
+        AttendanceInterval.attendee_key,
+        AttendanceInterval.started_at,
+        AttendanceInterval.ended_at,
+    ).where(AttendanceInterval.event_id == event.id)
+    if only is not None:
+        query = query.where(AttendanceInterval.attendee_key == only)
+    rows = db.session.execute(query).all()
     return compute([tuple(row) for row in rows], live_from, live_until)
 
 

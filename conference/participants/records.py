@@ -1,7 +1,9 @@
 """The ``participant`` shape of PROTOCOL 1.1 and the participants' CSV.
 
-``attendance`` is not measured yet (issue 12 part 2): its fields are ``null`` until it is,
-as docs/protocol.md says.
+``attendance`` is measured (issue 12 part 2, :mod:`conference.participants.attendance`):
+``minutes`` connected while the event was live, ``first_seen`` and ``last_seen``. Before the
+event has started all three are ``null`` (nothing measured yet); once it has, a participant
+never seen has ``minutes`` 0 and no first or last seen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 from conference.db import iso
 from conference.edge.spreadsheet import safe_cell
 from conference.events.models import Event
+from conference.participants.attendance import EventAttendance
 from conference.participants.models import Participant
 
 CSV_COLUMNS = (
@@ -37,8 +40,25 @@ def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def participant_json(participant: Participant, kinds: dict[str, str]) -> dict:
-    """The participant as the API shows it; ``kinds`` from :func:`organisation_kinds`."""
+def attendance_of(participant: Participant, attendance: EventAttendance | None) -> dict:
+    """The participant's ``attendance`` object from the event's (None: not measured yet)."""
+    if attendance is None or attendance.live_from is None:
+        return {"minutes": None, "first_seen": None, "last_seen": None}
+    time = attendance.of(participant.attendee_id)
+    if time is None:
+        return {"minutes": 0, "first_seen": None, "last_seen": None}
+    return {
+        "minutes": time.minutes,
+        "first_seen": iso(time.first_seen),
+        "last_seen": iso(time.last_seen),
+    }
+
+
+def participant_json(
+    participant: Participant, kinds: dict[str, str], attendance: EventAttendance | None = None
+) -> dict:
+    """The participant as the API shows it; ``kinds`` from :func:`organisation_kinds`,
+    ``attendance`` from :func:`conference.participants.attendance.event_attendance`."""
     organisation = participant.organisation
     return {
         "id": participant.id,
@@ -48,7 +68,7 @@ def participant_json(participant: Participant, kinds: dict[str, str]) -> dict:
         "country": participant.country,
         "email": participant.email,
         "registered_at": iso(participant.registered_at),
-        "attendance": {"minutes": None, "first_seen": None, "last_seen": None},
+        "attendance": attendance_of(participant, attendance),
     }
 
 

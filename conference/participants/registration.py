@@ -191,6 +191,16 @@ def listed_participants(event: Event) -> list[Participant]:
     )
 
 
+def registered_attendee_ids(event: Event) -> list[str]:
+    """The attendee identity of everyone who registered for ``event``, erased ones included
+    (the number who registered stays right; an identity names no one)."""
+    return list(
+        db.session.scalars(
+            sa.select(Participant.attendee_id).where(Participant.event_id == event.id)
+        )
+    )
+
+
 def own_participant_or_404(event: Event, attendee_id: str) -> Participant:
     participant = find_participant(event, attendee_id)
     if participant is None:

@@ -104,7 +104,7 @@ MATRIX = {
     ("GET", "audience_api.polls_csv"): MODERATOR,
     ("GET", "admin.polls"): ORGANISER,
     # 1.1 participants (conference.participants): anyone registers and erases their own record;
-    # the list and its CSV only for the event's organisers (and admins).
+    # the list, its CSV and the attendance only for the event's organisers (and admins).
     ("GET", "participants.register_page"): PUBLIC,
     ("POST", "participants.register_page"): PUBLIC,
     ("POST", "participants_api.register"): PUBLIC,
@@ -120,6 +120,7 @@ MATRIX = {
     # ZIP of them all.
     ("GET", "participants.certificate_pdf"): NOT_REGISTERED,
     ("GET", "participants.certificates_zip"): ORGANISER,
+    ("GET", "participants_api.attendance"): ORGANISER,
     ("POST", "admin.polls"): ORGANISER,
     ("GET", "greetings_api.event_greetings"): PUBLIC,  # moderators of the event: every greeting
     ("POST", "live_api.commands"): MODERATOR,
