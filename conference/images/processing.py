@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
 # 50 megapixels: a 40-megapixel camera photo passes, a declared 100-megapixel bomb does not.
@@ -94,6 +94,10 @@ def _decoded(image: Image.Image, largest: int, square: bool) -> Image.Image:
     if image.format == "JPEG" and scale > 1:
         # draft keeps at least the requested size: ask for the whole picture / scale.
         image.draft("RGB", (width // scale, height // scale))
+    # Pillow's process-wide switch: WeasyPrint turns it on when it is imported (the first
+    # report or certificate), and then a cut-off upload would load with a grey tail instead of
+    # being refused. Nothing here wants it on.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
     except (OSError, SyntaxError, ValueError, EOFError) as exc:

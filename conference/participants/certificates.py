@@ -309,7 +309,11 @@ def _weasyprint():
     start outside the main thread ("child watchers are only available on the default loop").
     """
     import weasyprint
+    from PIL import ImageFile
 
+    # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; our PDFs embed
+    # only our own renditions, and the picture uploads must keep refusing cut-off files.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return weasyprint
 
 

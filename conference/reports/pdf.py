@@ -22,11 +22,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from conference.greetings.processing import run_blocking
 from conference.images.storage import NAME, images_dir
+
+# WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; the picture uploads
+# must keep refusing cut-off files (conference.images.processing sets it again, too).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 class SiteFilesOnly(URLFetcher):

@@ -64,3 +64,15 @@ def test_refusals_leave_no_file(tmp_path, data, code):
         make_renditions(io.BytesIO(data), SMALL, folder, "e" * 32)
     assert refused.value.code == code
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_cut_off_upload_is_refused_after_a_pdf_was_made(tmp_path):
+    """WeasyPrint (reports, certificates) turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    process when imported; uploads made after the first PDF must still refuse cut-off files."""
+    import weasyprint  # noqa: F401  the import is what flips the switch
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it, whatever ran before
+    with pytest.raises(ImageRejected) as refused:
+        make_renditions(io.BytesIO(camera_jpeg()[:2000]), SMALL, tmp_path / "images", "f" * 32)
+    assert refused.value.code == "damaged"
