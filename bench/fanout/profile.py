@@ -204,17 +204,21 @@ def _normalise(frame):
     return frame
 
 
+def read_stacks(path):
+    """``(frames, count)`` of each stack of a raw py-spy file, paths made short."""
+    for raw in Path(path).read_text().splitlines():
+        stack, _, count = raw.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        yield [_normalise(frame) for frame in stack.split(";")], int(count)
+
+
 def summarise(path):
     """{"samples", "categories": {label: n}, "lines": [(n, frame)]} of a raw py-spy file."""
     categories = collections.Counter()
     lines = collections.Counter()
     total = 0
-    for raw in Path(path).read_text().splitlines():
-        stack, _, count = raw.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        count = int(count)
-        frames = [_normalise(frame) for frame in stack.split(";")]
+    for frames, count in read_stacks(path):
         total += count
         joined = ";".join(frames)
         label = next(

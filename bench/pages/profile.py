@@ -24,25 +24,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.fanout.profile import read_stacks
 from bench.pages.run import CONFERENCE, PYTHON, REPO, free_port, start, stop, wait_for
 from bench.pages.wrk import run_wrk
-
-
-def _normalise(frame: str) -> str:
-    frame = re.sub(r"\(\S*/site-packages/", "(", frame)
-    return frame.replace(f"({REPO}/", "(")
 
 
 def summarise(path: Path, top: int) -> str:
     inclusive: collections.Counter = collections.Counter()
     own: collections.Counter = collections.Counter()
     total = 0
-    for raw in path.read_text().splitlines():
-        stack, _, count = raw.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        count = int(count)
-        frames = [_normalise(frame) for frame in stack.split(";")]
+    for frames, count in read_stacks(path):
         total += count
         own[frames[-1]] += count
         # A function counted once per stack, however deep it recurses.
