@@ -29,11 +29,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from conference.date_formats import format_named
-from conference.db import db, utcnow
+from conference.db import db
 from conference.errors import Forbidden, NotFound
 from conference.events.models import Event, pick
-from conference.participants.attendance import AttendeeTime, compute, event_attendance
-from conference.participants.models import AttendanceInterval, Participant
+from conference.participants.attendance import AttendeeTime, event_attendance
+from conference.participants.models import Participant
 from conference.participants.registration import find_participant
 
 LANGUAGES = ("lv", "en")
@@ -72,21 +72,7 @@ def certificate_language(lang: str | None, event: Event) -> str:
 
 def attendee_time(event: Event, attendee_id: str) -> AttendeeTime | None:
     """One attendee identity's time at the live event (reads only its own intervals)."""
-    if event.started_at is None:
-        return None
-    rows = db.session.execute(
-        sa.select(
-            AttendanceInterval.attendee_key,
-            AttendanceInterval.started_at,
-            AttendanceInterval.ended_at,
-        ).where(
-            AttendanceInterval.event_id == event.id,
-            AttendanceInterval.attendee_key == attendee_id,
-        )
-    ).all()
-    return compute([tuple(row) for row in rows], event.started_at, event.ended_at or utcnow()).of(
-        attendee_id
-    )
+    return event_attendance(event, only=attendee_id).of(attendee_id)
 
 
 def standing_of(event: Event, attendee_id: str) -> Standing | None:
