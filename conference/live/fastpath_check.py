@@ -19,8 +19,10 @@ if __name__ == "__main__":  # before anything imports socket or threading
 
     monkey.patch_all()
 
+import base64
 import inspect
 import json
+import os
 import socket
 import struct
 import sys
@@ -146,20 +148,20 @@ def _serve(room: str):
     return io, path, server
 
 
+def websocket_upgrade_request() -> bytes:
+    """The HTTP request that opens an Engine.IO WebSocket on the server at 127.0.0.1."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    return (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n"
+    ).encode()
+
+
 def _ws_client(port: int, got: list, stop):
     """A raw WebSocket Engine.IO client: records every Socket.IO event's data, checks frames."""
-    import base64
-    import os
-
     conn = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE_S)
-    key = base64.b64encode(os.urandom(16)).decode()
-    conn.sendall(
-        (
-            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n"
-        ).encode()
-    )
+    conn.sendall(websocket_upgrade_request())
     buffer = b""
     while b"\r\n\r\n" not in buffer:
         buffer += conn.recv(4096)

@@ -8,7 +8,6 @@ thread, so a test can hold a few hundred. Each records ``("snapshot", seq)`` and
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import socket
@@ -17,6 +16,8 @@ import threading
 import time
 
 import requests
+
+from conference.live.fastpath_check import websocket_upgrade_request
 
 IO_TIMEOUT_S = 1.0  # a read that waits longer checks whether the test is over
 MAX_CONNECTS = 8  # planned reconnects plus those after the server closed the connection
@@ -53,14 +54,7 @@ class WebSocketAttendee(threading.Thread):
         conn.settimeout(IO_TIMEOUT_S * 10)
         conn.connect(("127.0.0.1", self.port))
         self.connects += 1
-        key = base64.b64encode(os.urandom(16)).decode()
-        conn.sendall(
-            (
-                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                "Sec-WebSocket-Version: 13\r\n\r\n"
-            ).encode()
-        )
+        conn.sendall(websocket_upgrade_request())
         buffer = bytearray()
         while b"\r\n\r\n" not in buffer:
             chunk = conn.recv(4096)
