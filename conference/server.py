@@ -167,9 +167,10 @@ def make_wsgi_server(app, host: str, port: int, backlog: int = 4096):
 
         def upgrade_connection(self):
             answer = super().upgrade_connection()
-            if getattr(self, "websocket", None) is not None and max_message:
-                # Messages over the Socket.IO limit are refused as their frames arrive.
-                self.max_message_bytes = max_message
+            if getattr(self, "websocket", None) is not None:
+                # Small messages read cheaply; messages over the Socket.IO limit are refused
+                # as their frames arrive.
+                self.max_message_bytes = max_message or None
                 self.websocket.__class__ = CappedWebSocket
             return answer
 

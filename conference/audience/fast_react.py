@@ -44,6 +44,7 @@ REFUSED = '[{"ok":false}]'
 def install(server, hub, ticker) -> None:
     """Put the fast path in front of ``server``'s (a ``socketio.Server``) message handler."""
     from conference.audience.ticker import REACTION_KINDS
+    from conference.live import fastpath
 
     eio = server.eio
     original = eio.handlers["message"]
@@ -80,7 +81,7 @@ def install(server, hub, ticker) -> None:
         ok = ticker.react(slug, key, payload[1]["kind"])
         ack = match.group(1)
         if ack:
-            eio.send(eio_sid, f"3{ack}{OK if ok else REFUSED}")
+            fastpath.of(server).send_message(eio_sid, f"3{ack}{OK if ok else REFUSED}")
         return True
 
     on_message.passes_to = original  # what is not ours (tests put a spy here)

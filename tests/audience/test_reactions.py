@@ -90,13 +90,15 @@ def test_a_late_tick_is_not_followed_by_a_second_reactions_within_a_second(app, 
     watcher = follow(app)
     ticker = audience_ticker()
     sent: list[float] = []
-    original_emit = socketio.emit
+    from conference.live import fastpath
+
+    original_broadcast = fastpath.broadcast
     monkeypatch.setattr(
-        socketio,
-        "emit",
-        lambda name, *a, **k: (
+        fastpath,
+        "broadcast",
+        lambda server, name, *a, **k: (
             (sent.append(time.monotonic()) if name == "reactions" else None)
-            or original_emit(name, *a, **k)
+            or original_broadcast(server, name, *a, **k)
         ),
     )
     for _ in range(2):
