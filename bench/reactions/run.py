@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.reactions                # N = 2,000, 5 reacts/s each for 20 s
     .venv/bin/python -m bench.reactions --n 500 --quick   # prints only, writes no docs
 
-One `conference serve --demo` process on a fresh SQLite database (127.0.0.1, free port);
+One `conference serve --demo` process on a fresh SQLite database (127.0.0.1, free port), or
+with --processes P, P of them sharing it and Redis (the ticker sums claps across them);
 storm.js (Node) holds the attendees: announce commands are timed to the last follower before
 the storm (quiet) and during it, in the same run; every attendee's `reactions` are recorded
 and checked against the acknowledged reacts. Bounded: 60 s to connect, 10 s per announce,
@@ -17,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +27,7 @@ if __package__ in (None, ""):
 
 from bench.fanout import contenders  # noqa: E402
 from bench.fanout.preflight import ensure_node_modules  # noqa: E402
+from bench.fanout.profile import cpu_seconds  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = contenders.REPO_ROOT
@@ -38,6 +41,13 @@ def parse_args(argv=None):
     parser.add_argument("--quiet", type=int, default=8, help="announces before the storm")
     parser.add_argument("--during", type=int, default=8, help="announces during the storm")
     parser.add_argument("--timeout-s", type=int, default=240, help="generator time limit")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes sharing Redis (attendees spread over them; commands to the first)",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--quick", action="store_true", help="print only, no docs")
     return parser.parse_args(argv)
 
@@ -52,11 +62,56 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), Linux {platform.release()}, Python {platform.python_version()}, Node {node}"
 
 
+class CpuDuringStorm:
+    """The server's and the generator's CPU time between storm.js's "storm start" and "storm
+    end" lines (read from its stderr as they come): what one clap costs the server, a figure
+    that the machine's other work disturbs far less than the latencies do."""
+
+    def __init__(self, server_pids, generator):
+        import threading
+
+        self.server_pids, self.generator = server_pids, generator
+        self.start = self.end = None
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        return (
+            time.monotonic(),
+            sum(cpu_seconds(pid) for pid in self.server_pids),
+            cpu_seconds(self.generator.pid),
+        )
+
+    def _read(self):
+        for line in self.generator.stderr:
+            sys.stderr.write(line)
+            if line.startswith("[storm] storm start"):
+                self.start = self._sample()
+            elif line.startswith("[storm] storm end"):
+                self.end = self._sample()
+                self.reacts = int(line.split()[-1])
+
+    def figures(self):
+        if self.start is None or self.end is None:
+            return {}
+        wall = self.end[0] - self.start[0]
+        server = self.end[1] - self.start[1]
+        generator = self.end[2] - self.start[2]
+        return {
+            "storm_wall_s": round(wall, 2),
+            "server_cpu_share": round(server / wall, 3),
+            "generator_cpu_share": round(generator / wall, 3),
+            "server_cpu_us_per_react": round(server / max(self.reacts, 1) * 1e6, 1),
+        }
+
+
 def run(args):
     ensure_node_modules()
     results_dir = REPO_ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
-    app = contenders.ConferenceApp(log_dir=results_dir)
+    app = contenders.ConferenceApp(
+        processes=args.processes, log_dir=results_dir, redis_url=args.redis_url
+    )
     try:
         app.start("reactions")
         argv = [
@@ -64,19 +119,27 @@ def run(args):
             str(HERE / "storm.js"),
             *("--n", str(args.n), "--rate", str(args.rate), "--seconds", str(args.seconds)),
             *("--quiet", str(args.quiet), "--during", str(args.during)),
-            *("--url", app.urls[0], "--trigger-url", app.trigger_url, "--token", app.token),
+            *("--url", ",".join(app.urls), "--trigger-url", app.trigger_url, "--token", app.token),
         ]
-        completed = subprocess.run(
+        generator = subprocess.Popen(
             argv,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=args.timeout_s,
             preexec_fn=contenders.raise_file_limit,
         )
-        sys.stderr.write(completed.stderr)
-        if completed.returncode != 0:
-            raise RuntimeError(f"storm.js failed ({completed.returncode})")
-        summary = json.loads(completed.stdout.strip().splitlines()[-1])
+        cpu = CpuDuringStorm(app.pids, generator)
+        try:
+            stdout, _ = generator.communicate(timeout=args.timeout_s)
+        except subprocess.TimeoutExpired:
+            generator.kill()
+            raise
+        finally:
+            cpu.thread.join(timeout=5)
+        if generator.returncode != 0:
+            raise RuntimeError(f"storm.js failed ({generator.returncode})")
+        summary = json.loads(stdout.strip().splitlines()[-1])
+        summary.update(cpu.figures(), processes=args.processes)
     finally:
         app.stop()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -101,6 +164,12 @@ def section(summary, argv_text):
         f"## Reaction storm ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
         f"Machine: {machine()}; the generator (Node) and the server share the cores.",
+        f"Server: {s['processes']} `conference serve` process"
+        + (
+            "es sharing Redis, attendees spread over them, commands to the first."
+            if s["processes"] > 1
+            else "."
+        ),
         f"Command: `{argv_text}`",
         "",
         f"- Attendees: {s['live']} of {s['n']} live, {s['disconnects']} disconnects,"
@@ -118,6 +187,14 @@ def section(summary, argv_text):
         f" (max {ms(s['quiet_max_ms'])}), during the storm median {ms(s['storm_median_ms'])}"
         f" (max {ms(s['storm_max_ms'])}), {s['storm_announces']} sent during the storm:"
         f" ratio {ratio_text} (target 1.2: {verdict}).",
+    ]
+    if "server_cpu_us_per_react" in s:
+        lines.append(
+            f"- CPU during the storm ({s['storm_wall_s']} s): server {s['server_cpu_share']:.0%}"
+            f" of one core, {s['server_cpu_us_per_react']} µs per react sent; generator"
+            f" {s['generator_cpu_share']:.0%} of one core."
+        )
+    lines += [
         "",
     ]
     return "\n".join(lines)

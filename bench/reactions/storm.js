@@ -43,6 +43,7 @@ let acksOk = 0;
 let acksRefused = 0;
 let sent = 0;
 let disconnects = 0;
+let lastReactionsAt = 0;
 const connectErrors = {};
 
 function onUpdate(update) {
@@ -57,7 +58,9 @@ function onUpdate(update) {
 
 function open(index) {
   return new Promise((resolve) => {
-    const target = new URL('/socket.io/?EIO=4&transport=websocket', args.url);
+    // --url may list several processes (comma-separated): attendees are spread round-robin.
+    const urls = args.url.split(',');
+    const target = new URL('/socket.io/?EIO=4&transport=websocket', urls[index % urls.length]);
     target.protocol = 'ws:';
     const ws = new WebSocket(target, { perMessageDeflate: true, handshakeTimeout: args['connect-timeout-ms'] });
     const client = { ws, index, reactions: [], nextAck: 1, live: false };
@@ -79,7 +82,7 @@ function open(index) {
         if (name === 'snapshot' && !client.live) {
           client.live = true; alive += 1; clearTimeout(timer); resolve(client);
         } else if (name === 'update') onUpdate(payload);
-        else if (name === 'reactions') client.reactions.push([now(), payload]);
+        else if (name === 'reactions') { lastReactionsAt = now(); client.reactions.push([lastReactionsAt, payload]); }
       }
       return undefined;
     });
@@ -135,6 +138,7 @@ async function main() {
   const periodMs = 1000 / args.rate;
   const stormStart = now();
   const stormEnd = stormStart + args.seconds * 1000;
+  log('storm start'); // run.py reads the server's CPU time at these two lines
   let lag = 0;
   const timers = opened.map((client, i) => {
     const phase = (periodMs * i) / opened.length;
@@ -157,12 +161,18 @@ async function main() {
   for (let i = 0; i < args.during && now() < stormEnd - 1500; i += 1) { results.push(await announce(`storm ${i}`)); await sleep(Math.max(0, gap - 300)); }
   while (now() < stormEnd) await sleep(100);
   const stormSentMs = now() - stormStart;
+  log(`storm end ${sent}`);
   // The server may still be working through a backlog: wait (at most 30 s) until every react
   // is acknowledged, then 3 s for the last seconds' `reactions`.
   const drainStart = now();
   while (sent - acksOk - acksRefused > 0 && now() - drainStart < 30000) await sleep(100);
   const drainMs = now() - drainStart;
+  // Then the last seconds' `reactions`: with several processes a second is sent once every
+  // process has written it (the ticker's SETTLE_S, 1.5 s, and its once-a-second tick), so wait
+  // until none has arrived for 2.5 s (at least 3 s, at most 12 s).
+  const settleStart = now();
   await sleep(3000);
+  while (now() - lastReactionsAt < 2500 && now() - settleStart < 12000) await sleep(100);
   const collectEnd = now();
   for (const c of timers) clearTimeout(c.timer);
 

@@ -91,3 +91,60 @@ def test_a_frame_over_the_limit_closes_that_socket_only(app, event, start_server
     assert follower.client.connected
     assert Follower(server.url, SLUG).connect().wait_until(lambda f: f.snapshots)
     follower.close()
+
+
+def frame(payload: bytes, opcode: int = websocket.ABNF.OPCODE_TEXT, fin: int = 1) -> bytes:
+    """One masked client frame, as a browser sends it."""
+    return websocket.ABNF(fin, 0, 0, 0, opcode, 1, payload).format()
+
+
+def closed_by_server(raw: socket.socket) -> bytes:
+    """Read until the server closes; the last frame it sent (its close frame)."""
+    raw.settimeout(10)
+    received = b""
+    try:
+        while chunk := raw.recv(65536):
+            received += chunk
+    except OSError:
+        pass  # reset after the close frame
+    start = received.rfind(b"\x88")
+    assert start >= 0, f"no close frame from the server: {received[-40:]!r}"
+    return received[start:]
+
+
+def test_the_short_reader_and_the_full_one_read_the_same_messages(app, event, start_server):
+    """Small whole text frames are read from the buffer in one step (conference/edge/websocket.py);
+    everything else takes gevent-websocket's path. Both, mixed on one connection."""
+    server = start_server()
+    ws = engine_io(server)
+    raw: socket.socket = ws.sock
+    clock = 'ONE["clock",{"note":"ģērbtuve, ļoti ķēms žņaudz čūsku"}]'
+    # Three small messages in one TCP write: all three are in the buffer at once.
+    raw.sendall(b"".join(frame(clock.replace("ONE", f"42{n}").encode()) for n in (1, 2, 3)))
+    assert all("now_ms" in ack_of(ws, n)[0] for n in (1, 2, 3))
+    # One small frame in two writes: the first part alone is not a whole frame.
+    split = frame(clock.replace("ONE", "424").encode())
+    raw.sendall(split[:3])
+    import time
+
+    time.sleep(0.2)
+    raw.sendall(split[3:])
+    assert "now_ms" in ack_of(ws, 4)[0]
+    # A message in two fragments with a ping between them, and one over 125 bytes.
+    text = clock.replace("ONE", "425").encode()
+    raw.sendall(
+        frame(text[:10], fin=0)
+        + frame(b"hi", opcode=websocket.ABNF.OPCODE_PING)
+        + frame(text[10:], opcode=websocket.ABNF.OPCODE_CONT)
+    )
+    assert "now_ms" in ack_of(ws, 5)[0]
+    long = ('426["clock",{"note":"' + "ā" * 200 + '"}]').encode()
+    assert len(long) > 125
+    raw.sendall(frame(long))
+    assert "now_ms" in ack_of(ws, 6)[0]
+    # Invalid UTF-8 in a small frame closes the connection, as gevent-websocket's own path
+    # does (its close frame carries no status code: gevent-websocket 0.10.1 drops the 1007).
+    raw.sendall(frame(b'427["clock",{"note":"\xc4"}]'))
+    assert closed_by_server(raw) == b"\x88\x00"
+    ws.close()
+    assert "Traceback" not in server.log(), server.log()
