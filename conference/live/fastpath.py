@@ -176,7 +176,6 @@ class FastPath:
         metrics.FANOUT.labels(path="fast").inc(fast)
         metrics.FANOUT.labels(path="normal").inc(slow)
 
-
     def send_message(self, eio_sid: str, text: str) -> None:
         """One Engine.IO message (``text``, a Socket.IO packet) to one connection: written at
         once when nothing is ahead of it, as :meth:`broadcast` does, else queued by
