@@ -38,10 +38,18 @@ REPO_ROOT = contenders.REPO_ROOT
 CONTENDERS = {
     "flask": contenders.FlaskBaseline,
     "flask-simple": contenders.FlaskSimpleBaseline,
+    "flask-threading": contenders.FlaskThreadingBaseline,
+    "flask-eventlet": contenders.FlaskEventletBaseline,
+    "asgi": contenders.AsgiBaseline,
+    "asgi-wsproto": contenders.AsgiWsprotoBaseline,
+    "asgi-nodeflate": contenders.AsgiNoDeflateBaseline,
     "node": contenders.NodeBaseline,
     "conference": contenders.ConferenceApp,
     "conference-plain": contenders.ConferenceAppPlain,
 }
+# The other WebSocket servers python-engineio / python-socketio support (docs/architecture.md,
+# "Which WebSocket server"); their packages come with the `bench` extra.
+WS_SERVERS = ("flask-threading", "flask-eventlet", "asgi", "asgi-wsproto", "asgi-nodeflate")
 CLUSTER_CAPABLE = ("flask", "flask-simple", "conference", "conference-plain")
 CONNECT_TIMEOUT_MS = 60_000
 UPDATE_TIMEOUT_MS = 10_000
@@ -85,10 +93,18 @@ def parse_args(argv=None):
         "measurement with each, in one run",
     )
     parser.add_argument(
-        "--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)"
+        "--baselines",
+        default="flask,node",
+        help="baselines to run (flask, flask-simple, flask-threading, flask-eventlet, asgi, "
+        "asgi-wsproto, asgi-nodeflate, node)",
     )
     parser.add_argument(
         "--flask-simple", action="store_true", help="add the simple-websocket Flask baseline"
+    )
+    parser.add_argument(
+        "--ws-servers",
+        action="store_true",
+        help="add the other servers python-engineio supports: " + ", ".join(WS_SERVERS),
     )
     parser.add_argument("--app", action="store_true", help="add the conference app as a contender")
     parser.add_argument(
@@ -138,6 +154,8 @@ def parse_args(argv=None):
     names = [b.strip() for b in args.baselines.split(",") if b.strip()]
     if args.flask_simple and "flask-simple" not in names:
         names.append("flask-simple")
+    if args.ws_servers:
+        names += [name for name in WS_SERVERS if name not in names]
     if args.app:
         names.append("conference")
     if args.app_plain:
