@@ -217,7 +217,9 @@ def run_loadgen(contender, n, args, seconds_left):
         preexec_fn=contenders.raise_file_limit,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"loadgen failed: {completed.stderr.strip()[-500:]}")
+        # Its own messages, whole, without the stack frames (the report keeps the first line).
+        said = [line for line in completed.stderr.splitlines() if line.startswith("[loadgen]")]
+        raise RuntimeError(f"loadgen failed: {' / '.join(said[-3:])[-500:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
