@@ -6,14 +6,15 @@ wrapped in ``socketio.ASGIApp`` around a tiny plain-ASGI app for ``/healthz`` an
 command endpoint (no web framework, so only the Socket.IO stack is measured).
 
 uvicorn runs it with its production extras (``uvicorn[standard]``): the uvloop event loop,
-the httptools HTTP parser, and for WebSockets either the ``websockets`` implementation
-(``--ws websockets``, default) or ``wsproto`` (``--ws wsproto``). uvicorn's default
+the httptools HTTP parser, and for WebSockets the ``websockets`` implementation (``--ws
+websockets``, default; uvicorn 0.55 warns that it is deprecated and that ``websockets`` will
+mean ``websockets-sansio`` in a future release), ``websockets-sansio`` or ``wsproto``. uvicorn's default
 ``ws_per_message_deflate=True`` is kept unless ``--no-deflate``: like simple-websocket and
 eventlet it accepts the permessage-deflate that browsers (and the raw generator) offer, and
 then compresses every message for every connection (gevent-websocket and Node's socket.io
 do not).
 
-Usage: ``python baseline_asgi.py --port P [--ws websockets|wsproto] [--backlog 4096]
+Usage: ``python baseline_asgi.py --port P [--ws websockets|websockets-sansio|wsproto] [--backlog 4096]
 [--loop uvloop|asyncio] [--no-deflate]``
 """
 
@@ -40,7 +41,9 @@ def parse_args(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backlog", type=int, default=4096)
-    parser.add_argument("--ws", choices=("websockets", "wsproto"), default="websockets")
+    parser.add_argument(
+        "--ws", choices=("websockets", "websockets-sansio", "wsproto"), default="websockets"
+    )
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument(
         "--no-deflate", action="store_true", help="refuse permessage-deflate (uvicorn option)"

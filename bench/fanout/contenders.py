@@ -252,7 +252,7 @@ class AsgiBaseline(Contender):
         super().__init__(processes, **kwargs)
 
     def command(self, port, index):
-        for module in ("uvicorn", "uvloop", "httptools", self.ws):
+        for module in ("uvicorn", "uvloop", "httptools", self.ws.split("-")[0]):
             require(module, self.name)
         return [
             sys.executable,
@@ -268,6 +268,13 @@ class AsgiBaseline(Contender):
 class AsgiWsprotoBaseline(AsgiBaseline):
     name = "asgi-wsproto"
     ws = "wsproto"
+
+
+class AsgiSansioBaseline(AsgiBaseline):
+    """uvicorn's websockets-sansio implementation, which its plain websockets one will become."""
+
+    name = "asgi-sansio"
+    ws = "websockets-sansio"
 
 
 class AsgiNoDeflateBaseline(AsgiBaseline):

@@ -43,13 +43,21 @@ CONTENDERS = {
     "asgi": contenders.AsgiBaseline,
     "asgi-wsproto": contenders.AsgiWsprotoBaseline,
     "asgi-nodeflate": contenders.AsgiNoDeflateBaseline,
+    "asgi-sansio": contenders.AsgiSansioBaseline,
     "node": contenders.NodeBaseline,
     "conference": contenders.ConferenceApp,
     "conference-plain": contenders.ConferenceAppPlain,
 }
 # The other WebSocket servers python-engineio / python-socketio support (docs/architecture.md,
 # "Which WebSocket server"); their packages come with the `bench` extra.
-WS_SERVERS = ("flask-threading", "flask-eventlet", "asgi", "asgi-wsproto", "asgi-nodeflate")
+WS_SERVERS = (
+    "flask-threading",
+    "flask-eventlet",
+    "asgi",
+    "asgi-wsproto",
+    "asgi-nodeflate",
+    "asgi-sansio",
+)
 CLUSTER_CAPABLE = ("flask", "flask-simple", "conference", "conference-plain")
 CONNECT_TIMEOUT_MS = 60_000
 UPDATE_TIMEOUT_MS = 10_000
@@ -96,7 +104,7 @@ def parse_args(argv=None):
         "--baselines",
         default="flask,node",
         help="baselines to run (flask, flask-simple, flask-threading, flask-eventlet, asgi, "
-        "asgi-wsproto, asgi-nodeflate, node)",
+        "asgi-wsproto, asgi-nodeflate, asgi-sansio, node)",
     )
     parser.add_argument(
         "--flask-simple", action="store_true", help="add the simple-websocket Flask baseline"
