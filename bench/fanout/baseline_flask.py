@@ -12,29 +12,60 @@ of the app itself:
   to the room and answers ``{"seq": N}`` (credentials are ignored).
 - ``GET /healthz`` answers 200 (``run.py`` waits for it).
 
-It runs with ``async_mode="gevent"`` under ``gevent.pywsgi``; the WebSocket layer is either
-gevent-websocket's ``WebSocketHandler`` (default) or simple-websocket (``--websocket
-simple``). With ``--message-queue`` several processes share one room through Redis.
+The server, by ``--async-mode``:
 
-Usage: ``python baseline_flask.py --port P [--websocket gevent-websocket|simple]
-[--message-queue redis://127.0.0.1:6379/15] [--backlog 4096]``
+- ``gevent`` (default): ``gevent.pywsgi``, the WebSocket layer either gevent-websocket's
+  ``WebSocketHandler`` (default) or simple-websocket (``--websocket simple``);
+- ``threading``: gunicorn's threaded worker (``gthread``, one worker process) with
+  simple-websocket, as Flask-SocketIO's deployment docs give for threading mode; every
+  WebSocket holds one of the worker's ``--threads`` for its lifetime (and simple-websocket
+  adds a reader thread per connection), so ``--threads`` must exceed the attendees;
+- ``eventlet``: ``eventlet.wsgi.server`` with eventlet's own ``eventlet.websocket``
+  (python-engineio's eventlet driver).
+
+With ``--message-queue`` several processes share one room through Redis.
+
+Usage: ``python baseline_flask.py --port P [--async-mode gevent|threading|eventlet]
+[--websocket gevent-websocket|simple] [--message-queue redis://127.0.0.1:6379/15]
+[--backlog 4096] [--threads 6000]``
 """
 
-from gevent import monkey
+import sys
 
-monkey.patch_all()
 
-import argparse  # noqa: E402  (after monkey-patching, as gevent requires)
-import json  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+def _async_mode(argv):
+    """--async-mode, read before argparse: monkey-patching must come before other imports."""
+    for index, arg in enumerate(argv):
+        if arg == "--async-mode" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--async-mode="):
+            return arg.split("=", 1)[1]
+    return "gevent"
 
-PAYLOADS = json.loads((Path(__file__).with_name("payloads.json")).read_text(encoding="utf-8"))
-SLUG = PAYLOADS["slug"]
-# A private channel keeps this baseline's Redis traffic apart from any app sharing the server.
-REDIS_CHANNEL = "bench-fanout-baseline"
+
+ASYNC_MODE = _async_mode(sys.argv[1:])
+if ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+elif ASYNC_MODE == "eventlet":
+    import eventlet  # it warns on import that it is deprecated (see docs/architecture.md)
+
+    eventlet.monkey_patch()
+
+import argparse  # noqa: E402  (after monkey-patching, as gevent and eventlet require)
+import socket  # noqa: E402
+
+from baseline_common import (  # noqa: E402  (this folder is on sys.path: run as a file)
+    COMMANDS_PATH,
+    REDIS_CHANNEL,
+    SLUG,
+    UNSUPPORTED,
+    announcement,
+    raise_file_limit,
+    refuse,
+    snapshot,
+)
 
 
 def parse_args(argv=None):
@@ -43,22 +74,19 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backlog", type=int, default=4096)
     parser.add_argument(
-        "--websocket", choices=("gevent-websocket", "simple"), default="gevent-websocket"
+        "--async-mode", choices=("gevent", "threading", "eventlet"), default="gevent"
+    )
+    parser.add_argument(
+        "--websocket",
+        choices=("gevent-websocket", "simple"),
+        default="gevent-websocket",
+        help="gevent mode only; threading always uses simple-websocket, eventlet its own",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=6000, help="threading mode: gunicorn's worker threads"
     )
     parser.add_argument("--message-queue", default=None, help="e.g. redis://127.0.0.1:6379/15")
     return parser.parse_args(argv)
-
-
-def raise_file_limit():
-    """Every attendee is one socket; the default soft limit (often 1024) is far too low."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def iso_now():
-    """Milliseconds and a 'Z', like JavaScript's toISOString, so both baselines send equal bytes."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def no_delay_server_class(base):
@@ -68,7 +96,6 @@ def no_delay_server_class(base):
     a kept-alive connection, waits for the peer's delayed ACK (~40 ms). The app's server
     does the same (conference/server.py), so the ceiling must too.
     """
-    import socket
 
     class NoDelayServer(base):
         def handle(self, sock, address):
@@ -78,7 +105,7 @@ def no_delay_server_class(base):
     return NoDelayServer
 
 
-def create_app(message_queue=None):
+def create_app(message_queue=None, async_mode="gevent"):
     """The Flask app and its SocketIO object, wired for one event room."""
     from flask import Flask, jsonify, request
     from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
@@ -86,58 +113,41 @@ def create_app(message_queue=None):
     app = Flask(__name__)
     socketio = SocketIO(
         app,
-        async_mode="gevent",
+        async_mode=async_mode,
         message_queue=message_queue,
         channel=REDIS_CHANNEL,
         cors_allowed_origins=[],
     )
-    # Only one process receives commands, so a local counter gives the cluster one order.
     state = {"seq": 0}
 
     @socketio.on("connect")
     def join_event(auth):
         """The client sends auth={"event": SLUG}; it joins that room and gets the snapshot."""
-        if not isinstance(auth, dict) or auth.get("event") != SLUG:
-            raise ConnectionRefusedError("unknown event")
+        refusal = refuse(auth)
+        if refusal:
+            raise ConnectionRefusedError(refusal)
         join_room(SLUG)
         # The attendee is connected to this very process: with a message queue, sending its
         # snapshot through Redis would only make every other process decode and drop it.
-        emit("snapshot", dict(PAYLOADS["snapshot"], seq=state["seq"]), ignore_queue=True)
+        emit("snapshot", snapshot(state["seq"]), ignore_queue=True)
 
     @app.get("/healthz")
     def healthz():
         return jsonify(ok=True)
 
-    @app.post(f"/api/v1/events/{SLUG}/commands")
+    @app.post(COMMANDS_PATH)
     def command():
         """Broadcast one announcement update to every attendee of the event."""
-        body = request.get_json(silent=True) or {}
-        if body.get("type") != "announce" or not isinstance(body.get("text"), dict):
-            error = {"code": "unsupported_command", "message": "only announce"}
-            return jsonify(error=error), 422
-        state["seq"] += 1
-        at = iso_now()
-        update = {
-            "seq": state["seq"],
-            "type": "announcement.shown",
-            "at": at,
-            "data": {"text": body["text"], "at": at},
-        }
+        update = announcement(request.get_json(silent=True), state)
+        if update is None:
+            return jsonify(UNSUPPORTED), 422
         socketio.emit("update", update, to=SLUG)
-        return jsonify(seq=state["seq"])
+        return jsonify(seq=update["seq"])
 
     return app, socketio
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    raise_file_limit()
-    if args.websocket == "simple":
-        # engine.io picks gevent-websocket whenever it can import it; hiding the module
-        # makes it fall back to simple-websocket, the other supported gevent transport.
-        sys.modules["geventwebsocket"] = None
-    app, _socketio = create_app(args.message_queue)
-
+def serve_gevent(app, args):
     from gevent import pywsgi
 
     server_options = {"log": None, "backlog": args.backlog}
@@ -146,9 +156,61 @@ def main(argv=None):
 
         server_options["handler_class"] = WebSocketHandler
     server = no_delay_server_class(pywsgi.WSGIServer)((args.host, args.port), app, **server_options)
-    print(f"listening on http://{args.host}:{args.port} ({args.websocket})", flush=True)
+    print(f"listening on http://{args.host}:{args.port} (gevent, {args.websocket})", flush=True)
+    server.serve_forever()
+
+
+def serve_threading(app, args):
+    """gunicorn -w 1 -k gthread --threads N, started from here (its listening socket sets
+    TCP_NODELAY, which accepted sockets inherit on Linux)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Gunicorn(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"{args.host}:{args.port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": args.threads,
+                # gthread accepts at most worker_connections; each WebSocket keeps its thread.
+                "worker_connections": args.threads + 1000,
+                "backlog": args.backlog,
+                "timeout": 120,
+                "accesslog": None,
+                "loglevel": "warning",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    print(f"listening on http://{args.host}:{args.port} (gunicorn gthread)", flush=True)
+    Gunicorn().run()
+
+
+def serve_eventlet(app, args):
+    import eventlet
+    import eventlet.wsgi
+
+    listener = eventlet.listen((args.host, args.port), backlog=args.backlog)
+    # Accepted sockets inherit TCP_NODELAY from the listening socket on Linux.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    print(f"listening on http://{args.host}:{args.port} (eventlet)", flush=True)
+    eventlet.wsgi.server(listener, app, log_output=False, max_size=100_000)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    raise_file_limit()
+    if args.async_mode == "gevent" and args.websocket == "simple":
+        # engine.io picks gevent-websocket whenever it can import it; hiding the module
+        # makes it fall back to simple-websocket, the other supported gevent transport.
+        sys.modules["geventwebsocket"] = None
+    app, _socketio = create_app(args.message_queue, args.async_mode)
+    serve = {"gevent": serve_gevent, "threading": serve_threading, "eventlet": serve_eventlet}
     try:
-        server.serve_forever()
+        serve[args.async_mode](app, args)
     except KeyboardInterrupt:
         pass
 

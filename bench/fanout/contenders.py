@@ -7,6 +7,12 @@ contender answers the same trigger: ``POST /api/v1/events/SLUG/commands`` with a
 
 - ``flask``: baseline_flask.py, Flask-SocketIO on gevent + gevent-websocket.
 - ``flask-simple``: the same with simple-websocket instead of gevent-websocket.
+- ``flask-threading``: baseline_flask.py in threading mode, gunicorn's gthread worker and
+  simple-websocket (the arbiter's one worker process is the one sampled).
+- ``flask-eventlet``: baseline_flask.py in eventlet mode, eventlet.wsgi and eventlet.websocket.
+- ``asgi``, ``asgi-wsproto``: baseline_asgi.py, python-socketio's AsyncServer under uvicorn
+  (uvloop, httptools) with the websockets or the wsproto implementation; ``asgi-nodeflate``:
+  websockets with permessage-deflate refused.
 - ``node``: baseline_node.js, Node socket.io 4.8 (single process only).
 - ``conference``: the app itself, ``conference serve`` with the demo event and an API token.
 With ``processes > 1`` the Flask baselines and the app share one room through Redis.
@@ -162,16 +168,32 @@ class NodeBaseline(Contender):
         return ["node", str(FANOUT_DIR / "baseline_node.js"), "--port", str(port)]
 
 
+def require(module, contender):
+    """Fail with the install command when a contender's server is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise RuntimeError(
+            f"the {contender} contender needs {module}: .venv/bin/pip install -e '.[bench]'"
+        )
+
+
 class FlaskBaseline(Contender):
     name = "flask"
+    async_mode = "gevent"
     websocket = "gevent-websocket"
+    needs = ()  # modules beyond the app's own dependencies (the `bench` extra)
 
     def command(self, port, index):
+        for module in self.needs:
+            require(module, self.name)
         argv = [
             sys.executable,
             str(FANOUT_DIR / "baseline_flask.py"),
             "--port",
             str(port),
+            "--async-mode",
+            self.async_mode,
             "--websocket",
             self.websocket,
         ]
@@ -183,6 +205,83 @@ class FlaskBaseline(Contender):
 class FlaskSimpleBaseline(FlaskBaseline):
     name = "flask-simple"
     websocket = "simple"
+
+
+def child_pids(pid):
+    """The children of pid (Linux /proc), e.g. gunicorn's worker under its arbiter."""
+    try:
+        return [
+            int(found) for found in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except OSError:
+        return []
+
+
+class FlaskThreadingBaseline(FlaskBaseline):
+    """Flask-SocketIO in threading mode under gunicorn's gthread worker, simple-websocket."""
+
+    name = "flask-threading"
+    async_mode = "threading"
+    needs = ("gunicorn",)
+
+    @property
+    def pids(self):
+        # gunicorn's arbiter forks the one worker that serves; sample that (and the arbiter,
+        # which idles, would only add its few MB to the RSS).
+        return [child for proc in self.procs for child in child_pids(proc.pid)] or super().pids
+
+
+class FlaskEventletBaseline(FlaskBaseline):
+    """Flask-SocketIO in eventlet mode: eventlet.wsgi and eventlet.websocket."""
+
+    name = "flask-eventlet"
+    async_mode = "eventlet"
+    needs = ("eventlet",)
+
+
+class AsgiBaseline(Contender):
+    """python-socketio's AsyncServer under uvicorn (uvloop, httptools), one process."""
+
+    name = "asgi"
+    ws = "websockets"
+    deflate = True
+
+    def __init__(self, processes=1, **kwargs):
+        if processes != 1:
+            raise ValueError("the ASGI baseline runs as one process here")
+        super().__init__(processes, **kwargs)
+
+    def command(self, port, index):
+        for module in ("uvicorn", "uvloop", "httptools", self.ws.split("-")[0]):
+            require(module, self.name)
+        return [
+            sys.executable,
+            str(FANOUT_DIR / "baseline_asgi.py"),
+            "--port",
+            str(port),
+            "--ws",
+            self.ws,
+            *([] if self.deflate else ["--no-deflate"]),
+        ]
+
+
+class AsgiWsprotoBaseline(AsgiBaseline):
+    name = "asgi-wsproto"
+    ws = "wsproto"
+
+
+class AsgiSansioBaseline(AsgiBaseline):
+    """uvicorn's websockets-sansio implementation, which its plain websockets one will become."""
+
+    name = "asgi-sansio"
+    ws = "websockets-sansio"
+
+
+class AsgiNoDeflateBaseline(AsgiBaseline):
+    """uvicorn + websockets refusing permessage-deflate, as gevent-websocket and Node do."""
+
+    name = "asgi-nodeflate"
+    deflate = False
 
 
 class ConferenceApp(Contender):

@@ -26,6 +26,14 @@ PYTHON_PACKAGES = (
     "gevent",
     "gevent-websocket",
     "simple-websocket",
+    # The other servers (`--ws-servers`), listed when installed (the `bench` extra).
+    "gunicorn",
+    "eventlet",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "websockets",
+    "wsproto",
     "conference",
 )
 NODE_PACKAGES = ("socket.io", "socket.io-client", "ws")

@@ -38,10 +38,26 @@ REPO_ROOT = contenders.REPO_ROOT
 CONTENDERS = {
     "flask": contenders.FlaskBaseline,
     "flask-simple": contenders.FlaskSimpleBaseline,
+    "flask-threading": contenders.FlaskThreadingBaseline,
+    "flask-eventlet": contenders.FlaskEventletBaseline,
+    "asgi": contenders.AsgiBaseline,
+    "asgi-wsproto": contenders.AsgiWsprotoBaseline,
+    "asgi-nodeflate": contenders.AsgiNoDeflateBaseline,
+    "asgi-sansio": contenders.AsgiSansioBaseline,
     "node": contenders.NodeBaseline,
     "conference": contenders.ConferenceApp,
     "conference-plain": contenders.ConferenceAppPlain,
 }
+# The other WebSocket servers python-engineio / python-socketio support (docs/architecture.md,
+# "Which WebSocket server"); their packages come with the `bench` extra.
+WS_SERVERS = (
+    "flask-threading",
+    "flask-eventlet",
+    "asgi",
+    "asgi-wsproto",
+    "asgi-nodeflate",
+    "asgi-sansio",
+)
 CLUSTER_CAPABLE = ("flask", "flask-simple", "conference", "conference-plain")
 CONNECT_TIMEOUT_MS = 60_000
 UPDATE_TIMEOUT_MS = 10_000
@@ -85,10 +101,18 @@ def parse_args(argv=None):
         "measurement with each, in one run",
     )
     parser.add_argument(
-        "--baselines", default="flask,node", help="baselines to run (flask, flask-simple, node)"
+        "--baselines",
+        default="flask,node",
+        help="baselines to run (flask, flask-simple, flask-threading, flask-eventlet, asgi, "
+        "asgi-wsproto, asgi-nodeflate, asgi-sansio, node)",
     )
     parser.add_argument(
         "--flask-simple", action="store_true", help="add the simple-websocket Flask baseline"
+    )
+    parser.add_argument(
+        "--ws-servers",
+        action="store_true",
+        help="add the other servers python-engineio supports: " + ", ".join(WS_SERVERS),
     )
     parser.add_argument("--app", action="store_true", help="add the conference app as a contender")
     parser.add_argument(
@@ -138,6 +162,8 @@ def parse_args(argv=None):
     names = [b.strip() for b in args.baselines.split(",") if b.strip()]
     if args.flask_simple and "flask-simple" not in names:
         names.append("flask-simple")
+    if args.ws_servers:
+        names += [name for name in WS_SERVERS if name not in names]
     if args.app:
         names.append("conference")
     if args.app_plain:
@@ -199,7 +225,9 @@ def run_loadgen(contender, n, args, seconds_left):
         preexec_fn=contenders.raise_file_limit,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"loadgen failed: {completed.stderr.strip()[-500:]}")
+        # Its own messages, whole, without the stack frames (the report keeps the first line).
+        said = [line for line in completed.stderr.splitlines() if line.startswith("[loadgen]")]
+        raise RuntimeError(f"loadgen failed: {' / '.join(said[-3:])[-500:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
