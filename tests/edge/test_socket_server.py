@@ -71,15 +71,7 @@ def test_a_frame_over_the_limit_closes_that_socket_only(app, event, start_server
             raw.sendall(b"a" * (1024 * 1024))
     except OSError:
         pass  # closed by the server, as it should
-    raw.settimeout(10)
-    received = b""
-    try:
-        while chunk := raw.recv(65536):
-            received += chunk
-    except TimeoutError:
-        raise AssertionError("the server kept waiting for the 40 MiB frame") from None
-    except OSError:
-        pass  # reset after the close frame
+    received = read_until_closed(raw, "the server kept waiting for the 40 MiB frame")
     ws.close()
     assert received.startswith(b"\x88"), received[:20]  # the server's close frame, at once
     grown_mib = (peak_memory_kib(server.process.pid) - peak_before) / 1024
@@ -98,15 +90,23 @@ def frame(payload: bytes, opcode: int = websocket.ABNF.OPCODE_TEXT, fin: int = 1
     return websocket.ABNF(fin, 0, 0, 0, opcode, 1, payload).format()
 
 
-def closed_by_server(raw: socket.socket) -> bytes:
-    """Read until the server closes; the last frame it sent (its close frame)."""
+def read_until_closed(raw: socket.socket, waited: str) -> bytes:
+    """Everything the server sends until it closes the connection (10 s at most: ``waited``)."""
     raw.settimeout(10)
     received = b""
     try:
         while chunk := raw.recv(65536):
             received += chunk
+    except TimeoutError:
+        raise AssertionError(waited) from None
     except OSError:
         pass  # reset after the close frame
+    return received
+
+
+def closed_by_server(raw: socket.socket) -> bytes:
+    """Read until the server closes; the last frame it sent (its close frame)."""
+    received = read_until_closed(raw, "the server did not close the connection")
     start = received.rfind(b"\x88")
     assert start >= 0, f"no close frame from the server: {received[-40:]!r}"
     return received[start:]
