@@ -18,7 +18,7 @@ from conference.edge.engineio_sessions import GoneSessionIsBadRequest
 from conference.edge.sockets import SocketJSON
 from conference.errors import register_error_handlers
 from conference.extensions import babel, csrf, db, limiter, socketio
-from conference.live import acknowledged, fastpath
+from conference.live import acknowledged, fast_pages, fastpath
 from conference.sessions import SessionWhenSent
 from conference.static_gzip import register_static_gzip
 
@@ -164,6 +164,7 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
         MEDIA_DIR=str(instance / settings["greetings"]["media_dir"]),
         PUBLIC_URL=settings["server"]["public_url"],
         PROXY_FIX=settings["server"]["proxy_fix"],
+        FAST_PAGES=settings["server"]["fast_pages"],
         JSON_SORT_KEYS=False,
     )
     app.session_interface = SessionWhenSent()
@@ -214,6 +215,8 @@ def create_app(test_config: dict | None = None, config_path: str | None = None, 
             continue
         if hasattr(module, "init_app"):
             module.init_app(app)
+    # In front of Socket.IO's middleware and Flask, behind ProxyFix and the Secure cookies.
+    fast_pages.install(app)
     app.wsgi_app = GoneSessionIsBadRequest(app.wsgi_app)
     app.wsgi_app = security.SecureCookiesOverHttps(app.wsgi_app)
     # Outermost, after Socket.IO's middleware: Socket.IO handlers see the real address too,

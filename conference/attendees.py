@@ -85,11 +85,22 @@ def attendee_cookie(secret_key: str | bytes) -> AttendeeCookie:
     return AttendeeCookie(secret_key)
 
 
-def read_attendee_id(cookie_value: str | None) -> str | None:
-    """The attendee id in a signed cookie value, or None if absent or forged."""
+def read_attendee_id(cookie_value: str | None, secret_key: str | bytes | None = None) -> str | None:
+    """The attendee id in a signed cookie value, or None if absent or forged (``secret_key``:
+    the app's, when called outside a request)."""
     if not cookie_value:
         return None
-    return attendee_cookie(current_app.secret_key).loads(cookie_value)
+    return attendee_cookie(secret_key or current_app.secret_key).loads(cookie_value)
+
+
+def new_attendee_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def attendee_set_cookie(secret_key: str | bytes, attendee_id: str) -> str:
+    """The ``Set-Cookie`` value that gives a new browser ``attendee_id`` (also sent by the fast
+    route, conference/live/fast_pages.py)."""
+    return set_cookie_header(attendee_cookie(secret_key).dumps(attendee_id))
 
 
 def load_attendee() -> None:
@@ -97,14 +108,15 @@ def load_attendee() -> None:
     cookies = request.cookies  # (``in`` first: a missing key costs .get() an exception)
     attendee_id = read_attendee_id(cookies[ATTENDEE_COOKIE] if ATTENDEE_COOKIE in cookies else None)
     g.new_attendee = attendee_id is None
-    g.attendee_id = attendee_id or secrets.token_urlsafe(16)
+    g.attendee_id = attendee_id or new_attendee_id()
 
 
 def give_attendee_cookie(response):
     """After a page or API request of a new browser: set the signed attendee cookie."""
     if getattr(g, "new_attendee", False) and not request.path.startswith(NO_COOKIE_PATHS):
-        value = attendee_cookie(current_app.secret_key).dumps(g.attendee_id)
-        response.headers.add("Set-Cookie", set_cookie_header(value))
+        response.headers.add(
+            "Set-Cookie", attendee_set_cookie(current_app.secret_key, g.attendee_id)
+        )
     return response
 
 

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "gc_freeze": True,
         "gc_threshold": 50000,
         "max_body_bytes": 1024 * 1024,
+        "fast_pages": True,
     },
     "database": {"url": "sqlite:///conference.db"},
     "socketio": {

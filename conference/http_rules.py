@@ -16,7 +16,10 @@ made (tus ``Location``, the API's greeting files, the calendar feed link).
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, Response, current_app, request
+from werkzeug.http import parse_etags
 
 CHALLENGE = 'Bearer realm="conference"'
 
@@ -25,6 +28,17 @@ def weakly_unmodified(response: Response) -> bool:
     """True when the request's ``If-None-Match`` matches the answer's ETag, compared weakly."""
     etag, _weak = response.get_etag()
     return bool(etag) and request.if_none_match.contains_weak(etag)
+
+
+def none_match(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header (raw, None when absent) matches ``etag`` (unquoted),
+    compared weakly: ``request.if_none_match.contains_weak(etag)`` of a request."""
+    return bool(if_none_match) and _etags(if_none_match).contains_weak(etag)
+
+
+@functools.lru_cache(maxsize=256)
+def _etags(if_none_match: str):
+    return parse_etags(if_none_match)
 
 
 def apply_http_rules(response: Response) -> Response:

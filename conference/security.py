@@ -117,23 +117,45 @@ def shows_secrets() -> bool:
 def add_security_headers(response):
     """After every request: the headers described in this module's docstring."""
     headers = response.headers
-    settings = current_app.config["SETTINGS"]["security"]
-    ancestors = "'none'"
-    if request.endpoint == SCREEN_ENDPOINT:
-        ancestors = current_app.config["SCREEN_FRAME_ANCESTORS"]
-    headers["Content-Security-Policy"] = content_security_policy(ancestors, socket_origin())
-    if ancestors == "'none'":
-        headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
-    headers["X-Content-Type-Options"] = "nosniff"
-    token_in_url = request.path.startswith(TOKEN_PATH_PREFIXES)
-    headers["Referrer-Policy"] = (
-        "no-referrer" if token_in_url else "strict-origin-when-cross-origin"
-    )
-    if request.is_secure and settings["hsts_max_age"] > 0:
-        headers["Strict-Transport-Security"] = f"max-age={int(settings['hsts_max_age'])}"
+    for name, value in security_headers(
+        current_app, request.endpoint, request.path, request.host, request.is_secure
+    ):
+        headers[name] = value
     if shows_secrets():
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def security_headers(
+    app: Flask, endpoint: str | None, path: str, host: str, secure: bool
+) -> list[tuple[str, str]]:
+    """The headers every answer to ``path`` (routed to ``endpoint``) carries, but for
+    ``Cache-Control: no-store`` (:func:`shows_secrets`): what :func:`add_security_headers`
+    sets, and what the fast route (conference/live/fast_pages.py) sends."""
+    ancestors = "'none'"
+    if endpoint == SCREEN_ENDPOINT:
+        ancestors = app.config["SCREEN_FRAME_ANCESTORS"]
+    hsts = int(app.config["SETTINGS"]["security"]["hsts_max_age"]) if secure else 0
+    return _security_headers(
+        ancestors, _socket_origin(host, secure), path.startswith(TOKEN_PATH_PREFIXES), hsts
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _security_headers(
+    ancestors: str, socket_origin: str, token_in_url: bool, hsts_max_age: int
+) -> list[tuple[str, str]]:
+    """(Kept per combination: a handful exist. Callers must not change the list.)"""
+    headers = [("Content-Security-Policy", content_security_policy(ancestors, socket_origin))]
+    if ancestors == "'none'":
+        headers.append(("X-Frame-Options", "DENY"))  # for browsers that predate frame-ancestors
+    headers.append(("X-Content-Type-Options", "nosniff"))
+    headers.append(
+        ("Referrer-Policy", "no-referrer" if token_in_url else "strict-origin-when-cross-origin")
+    )
+    if hsts_max_age > 0:
+        headers.append(("Strict-Transport-Security", f"max-age={hsts_max_age}"))
+    return headers
 
 
 class SecureCookiesOverHttps:

@@ -63,7 +63,14 @@ def wait_while_other_benchmarks_run(max_minutes: float) -> None:
     """Two load tests on two cores measure each other: wait for bench.fanout to finish."""
     deadline = time.monotonic() + max_minutes * 60
     while True:
-        busy = subprocess.run(["pgrep", "-f", "bench.fanout"], capture_output=True).returncode == 0
+        # A running fan-out bench, not one waiting for the bench lock (``flock … -m
+        # bench.fanout``, ``timeout … bench.fanout``): those wait for this one.
+        busy = (
+            subprocess.run(
+                ["pgrep", "-f", r"^\S*python\S* (\S+ )*-m bench\.fanout"], capture_output=True
+            ).returncode
+            == 0
+        )
         if not busy:
             return
         if time.monotonic() > deadline:

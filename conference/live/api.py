@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from conference.audit.log import Actor
 from conference.extensions import csrf
+from conference.http_rules import none_match
 from conference.live.commands import run_command
 from conference.live.publish import live_hub
 from conference.live.schemas import unknown_event
@@ -28,14 +29,26 @@ def state(slug: str):
     entry = live_hub().cache.get(slug)
     if entry is None:
         raise unknown_event(slug)
+    status, body, headers = state_answer(entry, request.environ.get("HTTP_IF_NONE_MATCH"))
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def state_answer(entry, if_none_match: str | None) -> tuple[int, bytes, list[tuple[str, str]]]:
+    """Status, body and headers of the state for a request that sent ``if_none_match``: what
+    this view answers, and what the fast route (conference/live/fast_pages.py) sends as is."""
     body, etag = entry.state_body()
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    if none_match(if_none_match, etag):
+        return 304, b"", [("ETag", f'"{etag}"'), ("Cache-Control", "no-cache")]
+    return (
+        200,
+        body,
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("ETag", f'"{etag}"'),
+            ("Cache-Control", "no-cache"),
+        ],
+    )
 
 
 @bp.post("/events/<slug>/commands")

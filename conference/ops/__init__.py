@@ -63,15 +63,19 @@ _REQUESTS_BY_STATUS: dict = {}
 
 def count_response(response):
     """Every answer in ``conference_http_requests_total``; 429s also by endpoint."""
-    counter = _REQUESTS_BY_STATUS.get(response.status_code)
-    if counter is None:
-        counter = _REQUESTS_BY_STATUS[response.status_code] = metrics.HTTP_REQUESTS.labels(
-            str(response.status_code)
-        )
-    counter.inc()
+    count_status(response.status_code)
     if response.status_code == 429:
         metrics.LIMIT_REFUSALS.labels(request.endpoint or "-").inc()
     return response
+
+
+def count_status(status: int) -> None:
+    """One answer with ``status`` in ``conference_http_requests_total`` (also counted by the
+    fast route, conference/live/fast_pages.py)."""
+    counter = _REQUESTS_BY_STATUS.get(status)
+    if counter is None:
+        counter = _REQUESTS_BY_STATUS[status] = metrics.HTTP_REQUESTS.labels(str(status))
+    counter.inc()
 
 
 def init_app(app) -> None:

@@ -22,6 +22,12 @@ from conference.participants.models import Participant
 MAX_REMEMBERED = 1024
 
 
+def known_mode(app, slug: str, seq: int) -> tuple[int, str] | None:
+    """``(event id, registration)`` if this process has looked it up at ``seq`` already (what
+    the fast route, conference/live/fast_pages.py, asks: no query there)."""
+    return app.extensions.get("registration_modes", {}).get((slug, seq))
+
+
 def _event_mode(slug: str) -> tuple[int, str] | None:
     """``(event id, registration)`` of the event ``slug``, None for an unknown event."""
     entry = live_hub().cache.get(slug)  # loads a cold event once; None for an unknown slug
