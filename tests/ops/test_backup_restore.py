@@ -64,6 +64,9 @@ def test_backup_of_a_live_event_restores_into_an_empty_place(places, tmp_path):
     done = source.run("backup", "-o", str(archive))
     assert done.returncode == 0, done.stderr
     assert server.process.poll() is None
+    # The greeting (1 s) stops by itself a grace period later; on a busy machine that can fall
+    # while the backup runs, and then the archive holds the state after the stop.
+    moved_on = state_of(server.url)
     assert all(not follower.dropped.is_set() for follower in day.followers)
     with tarfile.open(archive) as opened:
         manifest = json.load(opened.extractfile("manifest.json"))
@@ -88,11 +91,13 @@ def test_backup_of_a_live_event_restores_into_an_empty_place(places, tmp_path):
     assert "restored" in done.stdout
     restored = target.serve()
     after = state_of(restored.url)
-    assert after == before
-    assert after["seq"] == before["seq"]
+    assert after in (before, moved_on), (
+        f"restored at seq {after['seq']}; the source was at {before['seq']} before the backup"
+        f" and {moved_on['seq']} after it"
+    )
 
     # The greeting's video, byte for byte as the source served it.
-    video_url = after["greeting"]["video_url"]
+    video_url = before["greeting"]["video_url"]
     served = requests.get(restored.url + video_url, timeout=10)
     assert served.status_code == 200
     source_file = next((source.instance / "media" / "greetings").glob("*.mp4"))
