@@ -39,6 +39,7 @@ const OPTIONS = {
   'trigger-token': { doc: 'sent as Authorization: Bearer TOKEN', def: '' },
   'trigger-body': { doc: 'JSON body of the trigger POST', def: '' },
   'server-pid': { doc: 'PID(s) whose RSS and CPU are sampled', list: true },
+  'proxy-pid': { doc: 'PID(s) of a proxy in front (nginx workers), sampled on their own', list: true },
   'connect-timeout-ms': { doc: 'give up on a storm after this long', num: true, def: 60000 },
   'update-timeout-ms': { doc: 'give up waiting for one update after this long', num: true, def: 10000 },
   'settle-ms': { doc: 'wait before sampling RSS after connecting', num: true, def: 1500 },
@@ -58,6 +59,7 @@ function parseArgs(argv) {
   if (!CLIENTS[args.client]) throw new Error(`--client must be one of ${Object.keys(CLIENTS)}`);
   if (args.url.length === 0 || !args['trigger-url']) throw new Error('--url and --trigger-url are required');
   args['server-pid'] = args['server-pid'].map(Number);
+  args['proxy-pid'] = args['proxy-pid'].map(Number);
   return args;
 }
 
@@ -142,6 +144,7 @@ async function connectPhase(args, workers, originNs) {
 /** K broadcasts, each followed by a wait until every live attendee has it, then a gap. */
 async function broadcastPhase(args, workers, originNs, trigger) {
   const pids = args['server-pid'];
+  const proxyPids = args['proxy-pid'];
   const completions = new Map(); // seq -> number of workers that have it everywhere
   const waiters = new Map(); // seq -> resolve
   for (const worker of workers) {
@@ -160,6 +163,7 @@ async function broadcastPhase(args, workers, originNs, trigger) {
   const sends = []; // {seq, sendMs, complete, serverCpuMs, generatorCpuMs, wallMs}
   for (let i = 0; i < args.warmup + args.k; i += 1) {
     const serverCpu0 = sumOver(pids, readCpuMs);
+    const proxyCpu0 = sumOver(proxyPids, readCpuMs);
     const generatorCpu0 = readCpuMs(process.pid);
     const machineBusy0 = readMachineBusyMs();
     const sentNs = nowNs();
@@ -167,6 +171,7 @@ async function broadcastPhase(args, workers, originNs, trigger) {
     const complete = await allHave(answer.seq);
     const doneNs = nowNs();
     const serverCpuMs = sumOver(pids, readCpuMs) - serverCpu0;
+    const proxyCpuMs = sumOver(proxyPids, readCpuMs) - proxyCpu0;
     const generatorCpuMs = readCpuMs(process.pid) - generatorCpu0;
     sends.push({
       warmup: i < args.warmup,
@@ -175,8 +180,9 @@ async function broadcastPhase(args, workers, originNs, trigger) {
       complete,
       wallMs: Number(doneNs - sentNs) / 1e6,
       serverCpuMs,
+      proxyCpuMs,
       generatorCpuMs,
-      otherCpuMs: readMachineBusyMs() - machineBusy0 - serverCpuMs - generatorCpuMs,
+      otherCpuMs: readMachineBusyMs() - machineBusy0 - serverCpuMs - proxyCpuMs - generatorCpuMs,
     });
     if (!complete) log(`update seq=${answer.seq} did not reach every attendee within ${args['update-timeout-ms']} ms`);
     await sleep(args['gap-ms']);
@@ -206,6 +212,8 @@ function summarizeLatency(sends, collected, attendees) {
     last_attendee_ms: over('last'),
     max_ms: round1(Math.max(...perUpdate.map((u) => u.last))),
     updates_incomplete: perUpdate.filter((u) => u.missing > 0).length,
+    // Every (attendee, update) pair that arrived; the report compares it with N x K.
+    deliveries_received: perUpdate.reduce((sum, u) => sum + u.received, 0),
     per_update: perUpdate.map((u) => ({
       seq: u.seq, received: u.received, first: round1(u.first), p50: round1(u.p50), p99: round1(u.p99), last: round1(u.last),
       server_cpu_ms: round1(u.serverCpuMs), generator_cpu_ms: round1(u.generatorCpuMs),
@@ -220,12 +228,14 @@ async function main() {
   const workers = startWorkers(args);
   await sleep(300); // let the worker threads load socket.io-client before the storm starts
   const rssBeforeKb = sumOver(pids, readRssKb);
+  const proxyRssBeforeKb = sumOver(args['proxy-pid'], readRssKb);
   const originNs = nowNs();
   log(`opening ${args.n} attendees on ${args.url.join(', ')} with ${workers.length} worker(s)`);
   const connect = await connectPhase(args, workers, originNs);
   log(`${connect.attendees_with_snapshot}/${args.n} have a snapshot after ${connect.snapshot_all_ms} ms`);
   await sleep(args['settle-ms']);
   const rssAfterKb = sumOver(pids, readRssKb);
+  const proxyRssAfterKb = sumOver(args['proxy-pid'], readRssKb);
   const generatorRssKb = readRssKb(process.pid);
   const sends = await broadcastPhase(args, workers, originNs, trigger);
   log(`${sends.length} broadcasts done`);
@@ -251,6 +261,14 @@ async function main() {
       rss_per_attendee_kb: round1((rssAfterKb - rssBeforeKb) / Math.max(1, connect.attendees_with_snapshot)),
       cpu_per_broadcast_ms: round1(mean('serverCpuMs')),
     },
+    // nginx (or another proxy) in front: its own share, not counted in `server`.
+    proxy: args['proxy-pid'].length ? {
+      pids: args['proxy-pid'].length,
+      rss_before_kb: proxyRssBeforeKb,
+      rss_after_kb: proxyRssAfterKb,
+      rss_per_attendee_kb: round1((proxyRssAfterKb - proxyRssBeforeKb) / Math.max(1, connect.attendees_with_snapshot)),
+      cpu_per_broadcast_ms: round1(mean('proxyCpuMs')),
+    } : null,
     generator: {
       rss_kb: generatorRssKb,
       cpu_per_broadcast_ms: round1(mean('generatorCpuMs')),
