@@ -20,6 +20,7 @@ const fs = require('fs');
 const os = require('os');
 const http = require('http');
 const path = require('path');
+const { fork } = require('child_process');
 const { Worker } = require('worker_threads');
 const { CLIENTS } = require('./clients');
 const { readRssKb, readCpuMs, readMachineBusyMs, sumOver, median, distribution, round1 } = require('./stats');
@@ -32,6 +33,11 @@ const OPTIONS = {
   k: { doc: 'number of broadcasts', num: true, def: 20 },
   'gap-ms': { doc: 'pause after each broadcast has reached everyone', num: true, def: 250 },
   workers: { doc: 'worker threads holding the attendees', num: true, def: 1 },
+  'worker-kind': {
+    doc: 'thread, or process: each worker a child process (its own open-files limit, for more '
+      + 'sockets than one process may open; all read the same system-wide monotonic clock)',
+    def: 'thread',
+  },
   client: { doc: 'attendee implementation: raw or socket.io-client (clients.js)', def: 'raw' },
   warmup: { doc: 'broadcasts sent first and left out of the figures (JIT, caches)', num: true, def: 3 },
   slug: { doc: 'event slug sent as auth.event', def: payloads.slug },
@@ -56,6 +62,7 @@ function parseArgs(argv) {
     if (spec.list) args[name].push(...value.split(',').filter(Boolean));
     else args[name] = spec.num ? Number(value) : value;
   }
+  if (!['thread', 'process'].includes(args['worker-kind'])) throw new Error('--worker-kind must be thread or process');
   if (!CLIENTS[args.client]) throw new Error(`--client must be one of ${Object.keys(CLIENTS)}`);
   if (args.url.length === 0 || !args['trigger-url']) throw new Error('--url and --trigger-url are required');
   args['server-pid'] = args['server-pid'].map(Number);
@@ -90,20 +97,30 @@ function makeTrigger(args) {
   });
 }
 
-/** Start the worker threads, each with its share of the N attendees. */
+/** Start the workers (threads or child processes), each with its share of the N attendees. */
 function startWorkers(args) {
   const workers = [];
   const share = Math.ceil(args.n / args.workers);
+  const script = path.join(__dirname, 'loadgen_worker.js');
   for (let offset = 0; offset < args.n; offset += share) {
     const count = Math.min(share, args.n - offset);
-    const worker = new Worker(path.join(__dirname, 'loadgen_worker.js'), {
-      workerData: { urls: args.url, count, globalOffset: offset, slug: args.slug, connectTimeoutMs: args['connect-timeout-ms'], client: args.client },
-    });
+    const workerData = { urls: args.url, count, globalOffset: offset, slug: args.slug, connectTimeoutMs: args['connect-timeout-ms'], client: args.client };
+    let worker;
+    if (args['worker-kind'] === 'process') {
+      // Structured clone over the IPC channel, so typed arrays arrive as they do from a thread.
+      worker = fork(script, [], { serialization: 'advanced', env: { ...process.env, LOADGEN_WORKER_DATA: JSON.stringify(workerData) } });
+      worker.postMessage = (message) => worker.send(message);
+    } else {
+      worker = new Worker(script, { workerData });
+    }
     worker.on('error', (err) => log(`worker error: ${err.stack || err}`));
     workers.push(worker);
   }
   return workers;
 }
+
+/** This process and its worker processes: the generator's CPU and RSS are theirs together. */
+const generatorPids = (workers) => [process.pid, ...workers.map((w) => w.pid).filter(Boolean)];
 
 /** Resolve with the next message of `type` from every worker (or whatever came before the timeout). */
 function fromAll(workers, type, timeoutMs) {
@@ -164,7 +181,7 @@ async function broadcastPhase(args, workers, originNs, trigger) {
   for (let i = 0; i < args.warmup + args.k; i += 1) {
     const serverCpu0 = sumOver(pids, readCpuMs);
     const proxyCpu0 = sumOver(proxyPids, readCpuMs);
-    const generatorCpu0 = readCpuMs(process.pid);
+    const generatorCpu0 = sumOver(generatorPids(workers), readCpuMs);
     const machineBusy0 = readMachineBusyMs();
     const sentNs = nowNs();
     const answer = await trigger();
@@ -172,7 +189,7 @@ async function broadcastPhase(args, workers, originNs, trigger) {
     const doneNs = nowNs();
     const serverCpuMs = sumOver(pids, readCpuMs) - serverCpu0;
     const proxyCpuMs = sumOver(proxyPids, readCpuMs) - proxyCpu0;
-    const generatorCpuMs = readCpuMs(process.pid) - generatorCpu0;
+    const generatorCpuMs = sumOver(generatorPids(workers), readCpuMs) - generatorCpu0;
     sends.push({
       warmup: i < args.warmup,
       seq: answer.seq,
@@ -236,7 +253,7 @@ async function main() {
   await sleep(args['settle-ms']);
   const rssAfterKb = sumOver(pids, readRssKb);
   const proxyRssAfterKb = sumOver(args['proxy-pid'], readRssKb);
-  const generatorRssKb = readRssKb(process.pid);
+  const generatorRssKb = sumOver(generatorPids(workers), readRssKb);
   const sends = await broadcastPhase(args, workers, originNs, trigger);
   log(`${sends.length} broadcasts done`);
   const arrivalsReady = fromAll(workers, 'arrivals', 10000);
@@ -248,6 +265,7 @@ async function main() {
     n: args.n,
     k: args.k,
     workers: workers.length,
+    worker_kind: args['worker-kind'],
     client: args.client,
     warmup: args.warmup,
     urls: args.url,

@@ -53,8 +53,12 @@ def nginx_version():
     return answer.stderr.strip().split("/")[-1] or "unknown"
 
 
-def site_config(ports, listen_port, static_dir, media_dir, site_text=None):
-    """The committed site with these upstream ports, this listen port and these folders."""
+def site_config(ports, listen_port, static_dir, media_dir, site_text=None, reuseport=False):
+    """The committed site with these upstream ports, this listen port and these folders.
+
+    reuseport: one listening socket per worker, the kernel spreading connections over them
+    evenly (see limits()).
+    """
     text = SITE.read_text(encoding="utf-8") if site_text is None else site_text
     upstreams = 0
 
@@ -75,7 +79,9 @@ def site_config(ports, listen_port, static_dir, media_dir, site_text=None):
     text = UPSTREAM.sub(servers, text)
     if upstreams < 2:
         raise ValueError(f"{SITE}: expected the two upstreams (any, sticky), found {upstreams}")
-    text, listens = LISTEN.subn(f"listen 127.0.0.1:{listen_port}", text)
+    text, listens = LISTEN.subn(
+        f"listen 127.0.0.1:{listen_port}" + (" reuseport" if reuseport else ""), text
+    )
     if listens != 1:
         raise ValueError(f"{SITE}: expected one `listen 127.0.0.1:8080`, found {listens}")
     for committed, local in (
@@ -88,12 +94,32 @@ def site_config(ports, listen_port, static_dir, media_dir, site_text=None):
     return text
 
 
-def main_config(run_dir, attendees, workers):
-    """nginx.conf around the site: limits for `attendees`, everything inside run_dir."""
-    # Per worker, in the worst case (one worker accepts them all): a client connection and
-    # an upstream connection per attendee, plus room for the API and the health checks.
-    connections = 2 * attendees + 1024
-    files = connections + 1024
+def limits(attendees, workers, files_limit):
+    """(worker_processes, worker_connections, worker_rlimit_nofile, reuseport, note).
+
+    Every attendee is two connections in one worker: from the client and to the upstream.
+    If one worker may open that many files (plus room for the API), nginx runs as asked and
+    any worker may take them all. If not (a hard open-files limit that this user may not
+    raise), the attendees are spread over enough workers by `reuseport` (the kernel hashes
+    each connection to one worker's socket), each worker allowed what the limit gives.
+    """
+    wanted = 2 * attendees + 1024
+    if wanted + 1024 <= files_limit:
+        return workers, wanted, wanted + 1024, False, ""
+    per_worker = files_limit - 256
+    # 25 % headroom: the hash spreads evenly on average, not exactly.
+    needed = -(-2 * attendees * 5 // 4 // per_worker)
+    count = max(needed, os.cpu_count() or 1) if workers == "auto" else max(int(workers), needed)
+    note = (
+        f"{count} workers with `listen … reuseport`, worker_connections {per_worker:,}: "
+        f"{attendees:,} attendees are {2 * attendees:,} connections, more than one worker may "
+        f"open under this machine's open-files limit of {files_limit:,}"
+    )
+    return count, per_worker, files_limit, True, note
+
+
+def main_config(run_dir, workers, connections, files):
+    """nginx.conf around the site, everything inside run_dir."""
     mime_types = Path("/etc/nginx/mime.types")
     return "\n".join(
         [
@@ -151,6 +177,12 @@ class Nginx:
         self.attendees = attendees
         self.workers = workers
         self.proc = None
+        import resource
+
+        files_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        (self.worker_count, self.connections, self.files, self.reuseport, self.note) = limits(
+            attendees, workers, files_limit
+        )
 
     @property
     def url(self):
@@ -165,10 +197,16 @@ class Nginx:
         media.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "temp").mkdir(exist_ok=True)
         (self.run_dir / "conference.conf").write_text(
-            site_config(self.ports, self.port, REPO_ROOT / "static", media), encoding="utf-8"
+            site_config(
+                self.ports, self.port, REPO_ROOT / "static", media, reuseport=self.reuseport
+            ),
+            encoding="utf-8",
         )
         conf = self.run_dir / "nginx.conf"
-        conf.write_text(main_config(self.run_dir, self.attendees, self.workers), encoding="utf-8")
+        conf.write_text(
+            main_config(self.run_dir, self.worker_count, self.connections, self.files),
+            encoding="utf-8",
+        )
         return conf
 
     def argv(self, *extra):

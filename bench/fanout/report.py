@@ -232,6 +232,8 @@ def problems(name, r):
             f"{', '.join(_fmt(v) for v in spread['last_attendee_ms'])} ms, connect all "
             f"{', '.join(_fmt(v) for v in spread['snapshot_all_ms'])} ms (the table shows medians)"
         )
+    if r.get("proxy_setup"):
+        notes.append(f"{name}: nginx {r['proxy_setup']}")
     spread = r.get("upstream_spread")
     if spread:
         notes.append(
@@ -259,7 +261,8 @@ def section(runs, settings, skipped):
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['kernel']}, "
         f"open-files hard limit {m['nofile_hard']:,}; server and load generator share these cores.",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
-        f"- Generator: {settings['client']} client, {settings['workers']} worker thread(s), "
+        f"- Generator: {settings['client']} client, {settings['workers']} worker "
+        f"{'process(es)' if settings.get('worker_kind') == 'process' else 'thread(s)'}, "
         f"K = {settings['k']} broadcasts (+{settings['warmup']} warm-up not counted) per run, "
         f"{settings.get('repeat', 1)} run(s) per server and N, "
         f"{settings['gap_ms']} ms pause after each. Latency: trigger sent → `update` handed to the "

@@ -17,6 +17,7 @@ Every step is bounded; the whole run stops starting new measurements at --timeou
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -78,6 +79,13 @@ def parse_args(argv=None):
         type=int,
         default=min(4, os.cpu_count() or 1),
         help="load generator threads (default: one per core, at most 4)",
+    )
+    parser.add_argument(
+        "--worker-kind",
+        choices=("auto", "thread", "process"),
+        default="auto",
+        help="generator workers as threads or child processes; auto: processes when one "
+        "process may not open N sockets (the open-files hard limit)",
     )
     parser.add_argument(
         "--client",
@@ -179,6 +187,8 @@ def loadgen_argv(contender, n, args):
         str(args.workers),
         "--client",
         args.client,
+        "--worker-kind",
+        worker_kind(args, n),
         "--trigger-url",
         contender.trigger_url,
         "--connect-timeout-ms",
@@ -195,6 +205,17 @@ def loadgen_argv(contender, n, args):
     if contender.token:
         argv += ["--trigger-token", contender.token]
     return argv
+
+
+def open_files_limit():
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def worker_kind(args, n):
+    """Threads share one process's open-files limit; beyond it, one child process per worker."""
+    if args.worker_kind != "auto":
+        return args.worker_kind
+    return "process" if n + 1024 > open_files_limit() else "thread"
 
 
 def run_loadgen(contender, n, args, seconds_left):
@@ -256,6 +277,7 @@ def measure(name, n, processes, args, deadline, log_dir):
     if front is not None:
         # Which process each attendee's WebSocket went to (least_conn), from nginx's log.
         result["upstream_spread"] = front.upstream_spread()
+        result["proxy_setup"] = front.note
     result["processes"] = processes
     result["busy_before_percent"] = round(busy_percent, 1)
     lat = result["latency"]
@@ -317,7 +339,17 @@ def main(argv=None):
     ]
     for title, n, processes, client in planned:
         args.client = client
-        names = list(processes)
+        names = []
+        for name, count in processes.items():
+            if n / count + 512 > open_files_limit():
+                skipped.append(
+                    f"{name} at {title}: {count} process(es) cannot hold {n:,} sockets under this "
+                    f"machine's open-files limit of {open_files_limit():,}"
+                )
+            else:
+                names.append(name)
+        if not names:
+            continue
         repeated = {name: [] for name in names}
         for repetition in range(args.repeat):
             # Rotate the order so no contender always runs right after the heaviest one.
@@ -355,6 +387,7 @@ def main(argv=None):
         "cluster": args.cluster,
         "repeat": args.repeat,
         "nginx": args.nginx and args.nginx_workers,
+        "worker_kind": ", ".join(sorted({worker_kind(args, n) for _t, n, _p, _c in planned})),
     }
     (log_dir / "results.json").write_text(
         json.dumps({"settings": settings, "runs": raw_runs, "skipped": skipped}, indent=1),
