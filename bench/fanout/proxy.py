@@ -235,10 +235,31 @@ class Nginx:
         while not self.worker_pids and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    def stop(self):
-        """Fast shutdown (SIGTERM to the group: master and workers), SIGKILL if it lingers."""
-        if self.proc is not None:
-            stop_process(self.proc)
+    def open_files(self):
+        total = 0
+        for pid in self.worker_pids:
+            try:
+                total += len(os.listdir(f"/proc/{pid}/fd"))
+            except OSError:
+                continue
+        return total
+
+    def stop(self, drain_seconds=15.0):
+        """Fast shutdown (SIGTERM to the group: master and workers), SIGKILL if it lingers.
+
+        First wait (bounded) until the attendees' connections are closed: nginx writes a
+        WebSocket's access-log line when it ends, and a fast shutdown does not write those of
+        connections still open, which upstream_spread() counts.
+        """
+        if self.proc is None:
+            return
+        deadline = time.monotonic() + drain_seconds
+        idle = 64 * max(1, len(self.worker_pids))  # listening sockets, logs, epoll, pipes
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            if self.open_files() <= idle:
+                break
+            time.sleep(0.25)
+        stop_process(self.proc)
 
     def upstream_spread(self):
         """How many WebSocket handshakes each upstream got, from the access log."""
