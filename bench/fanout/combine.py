@@ -51,6 +51,9 @@ def combine(results):
         for message, count in r["connect"]["connect_errors"].items():
             errors[message] = errors.get(message, 0) + count
     combined["connect"]["connect_errors"] = errors
+    combined["connect"]["listen_overflows"] = sum(
+        r["connect"].get("listen_overflows") or 0 for r in results
+    )
     combined["latency"]["updates_incomplete"] = sum(
         r["latency"]["updates_incomplete"] for r in results
     )

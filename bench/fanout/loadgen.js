@@ -23,7 +23,7 @@ const path = require('path');
 const { fork } = require('child_process');
 const { Worker } = require('worker_threads');
 const { CLIENTS } = require('./clients');
-const { readRssKb, readCpuMs, readMachineBusyMs, sumOver, median, distribution, round1 } = require('./stats');
+const { readRssKb, readCpuMs, readMachineBusyMs, readListenOverflows, sumOver, median, distribution, round1 } = require('./stats');
 
 const payloads = JSON.parse(fs.readFileSync(path.join(__dirname, 'payloads.json'), 'utf8'));
 
@@ -137,6 +137,7 @@ function fromAll(workers, type, timeoutMs) {
 }
 
 async function connectPhase(args, workers, originNs) {
+  const overflows0 = readListenOverflows();
   const opened = fromAll(workers, 'opened', args['connect-timeout-ms']);
   const connected = fromAll(workers, 'connected', args['connect-timeout-ms'] + 5000);
   for (const worker of workers) worker.postMessage({ cmd: 'connect', originNs: originNs.toString() });
@@ -155,6 +156,8 @@ async function connectPhase(args, workers, originNs) {
     snapshot_p50_ms: round1(snapshots.p50),
     snapshot_p99_ms: round1(snapshots.p99),
     connect_errors: errors,
+    // Machine-wide, so other programs' storms count too; the bench runs alone (flock).
+    listen_overflows: readListenOverflows() - overflows0,
   };
 }
 

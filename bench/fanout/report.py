@@ -221,6 +221,12 @@ def problems(name, r):
         notes.append(
             f"{name}: {r['n'] - con['attendees_with_snapshot']} attendees never got a snapshot ({errors})"
         )
+    if con.get("listen_overflows"):
+        notes.append(
+            f"{name}: during the connection storm the kernel dropped {con['listen_overflows']:,} "
+            "connection attempts at a full listen queue (TcpExt ListenOverflows, machine-wide); "
+            "their clients retried after 1, 3, 7 … s"
+        )
     if r["latency"]["updates_incomplete"]:
         notes.append(
             f"{name}: {r['latency']['updates_incomplete']} of {r['k']} updates missed some attendee"
