@@ -15,6 +15,7 @@ connection plus an upstream connection in the same worker).
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -177,8 +178,6 @@ class Nginx:
         self.attendees = attendees
         self.workers = workers
         self.proc = None
-        import resource
-
         files_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         (self.worker_count, self.connections, self.files, self.reuseport, self.note) = limits(
             attendees, workers, files_limit
@@ -310,8 +309,6 @@ def file_limit_wanted(attendees):
 
 def raise_own_file_limit(wanted):
     """Soft and, as root, hard RLIMIT_NOFILE of this process (inherited by what it starts)."""
-    import resource
-
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     ceiling = hard
     if os.geteuid() == 0:
