@@ -44,3 +44,16 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
     front.write()
     result = subprocess.run(front.argv("-t"), capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def test_commands_go_through_nginx_only_where_any_process_may_answer_them(tmp_path):
+    from bench.fanout import contenders
+
+    front = proxy.Nginx([6001, 6002], 2_000, log_dir=tmp_path)
+    app = contenders.ConferenceApp(processes=2, log_dir=tmp_path)
+    app.ports = [6001, 6002]
+    assert proxy.BehindProxy(app, front).trigger_url.startswith(front.url)
+    # The bare Flask baseline counts seq per process: its commands stay on the first one.
+    flask = contenders.FlaskBaseline(processes=2, log_dir=tmp_path)
+    flask.ports = [6001, 6002]
+    assert proxy.BehindProxy(flask, front).trigger_url.startswith("http://127.0.0.1:6001/")

@@ -104,6 +104,10 @@ class Contender:
 
     name = "?"
     ready_path = "/healthz"
+    # True when any process may take the trigger and answer a seq that is unique across the
+    # cluster (the app: the event's live log in the database). The Flask baseline counts per
+    # process, so its commands must all go to one process.
+    shared_seq = False
 
     def __init__(self, processes=1, log_dir=None, redis_url=None):
         self.processes = processes
@@ -189,6 +193,7 @@ class ConferenceApp(Contender):
     """The app: `conference serve --demo` on a fresh database, a moderator and an API token."""
 
     name = "conference"
+    shared_seq = True
     ready_path = f"/api/v1/events/{SLUG}"
     moderator_email = "bench-moderator@example.org"
     fast_path = True  # [socketio] fast_path (conference.live.fastpath)

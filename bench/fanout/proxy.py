@@ -287,7 +287,12 @@ class BehindProxy:
 
     @property
     def trigger_url(self):
-        return self.proxy.url + COMMANDS_PATH
+        # Through nginx (least_conn: any process) when that process's answer is a seq unique
+        # in the cluster; else straight to the first process, as without nginx: a per-process
+        # counter would hand out the same seq twice and match updates to the wrong trigger.
+        if self.contender.shared_seq or self.contender.processes == 1:
+            return self.proxy.url + COMMANDS_PATH
+        return self.contender.trigger_url
 
     @property
     def pids(self):

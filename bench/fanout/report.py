@@ -279,7 +279,8 @@ def section(runs, settings, skipped):
             [
                 f"- nginx in front of every server (`--nginx`): deploy/nginx/conference.conf with "
                 f"the upstreams made of the server's processes, worker_processes "
-                f"{settings['nginx']}; attendees and the moderator's commands go through it. "
+                f"{settings['nginx']}; attendees and the moderator's commands go through it (the bare "
+                "Flask baseline's commands straight to its first process: it counts seq per process). "
                 "Server RSS and CPU are the server processes' own; nginx's workers are counted "
                 "in their own columns."
             ]
