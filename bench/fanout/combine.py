@@ -51,9 +51,21 @@ def combine(results):
         for message, count in r["connect"]["connect_errors"].items():
             errors[message] = errors.get(message, 0) + count
     combined["connect"]["connect_errors"] = errors
+    combined["connect"]["listen_overflows"] = sum(
+        r["connect"].get("listen_overflows") or 0 for r in results
+    )
     combined["latency"]["updates_incomplete"] = sum(
         r["latency"]["updates_incomplete"] for r in results
     )
+    if all("deliveries_received" in r["latency"] for r in results):
+        combined["latency"]["deliveries_received"] = sum(
+            r["latency"]["deliveries_received"] for r in results
+        )
+    if all(r.get("proxy") for r in results):
+        combined["proxy"] = {
+            key: _median_of([r["proxy"][key] for r in results])
+            for key in ("rss_per_attendee_kb", "cpu_per_broadcast_ms")
+        }
     combined["latency"]["max_ms"] = max((r["latency"]["max_ms"] or 0) for r in results)
     combined["disconnects_during_run"] = sum(r.get("disconnects_during_run", 0) for r in results)
     combined["other_cpu_percent"] = _median_of([r.get("other_cpu_percent") for r in results])

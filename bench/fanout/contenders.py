@@ -110,6 +110,10 @@ class Contender:
 
     name = "?"
     ready_path = "/healthz"
+    # True when any process may take the trigger and answer a seq that is unique across the
+    # cluster (the app: the event's live log in the database). The Flask baseline counts per
+    # process, so its commands must all go to one process.
+    shared_seq = False
 
     def __init__(self, processes=1, log_dir=None, redis_url=None):
         self.processes = processes
@@ -288,12 +292,22 @@ class ConferenceApp(Contender):
     """The app: `conference serve --demo` on a fresh database, a moderator and an API token."""
 
     name = "conference"
+    shared_seq = True
     ready_path = f"/api/v1/events/{SLUG}"
     moderator_email = "bench-moderator@example.org"
     fast_path = True  # [socketio] fast_path (conference.live.fastpath)
 
-    def __init__(self, processes=1, app_command=None, config=None, database_url=None, **kwargs):
+    def __init__(
+        self,
+        processes=1,
+        app_command=None,
+        config=None,
+        database_url=None,
+        behind_proxy=False,
+        **kwargs,
+    ):
         super().__init__(processes, **kwargs)
+        self.behind_proxy = behind_proxy
         self.app_command = app_command or str(REPO_ROOT / ".venv" / "bin" / "conference")
         self.config = config
         self.data_dir = tempfile.mkdtemp(prefix="bench-fanout-app-")
@@ -312,6 +326,9 @@ class ConferenceApp(Contender):
         if self.processes > 1:
             env["CONFERENCE_SOCKETIO_MESSAGE_QUEUE"] = self.redis_url
         env["CONFERENCE_SOCKETIO_FAST_PATH"] = "true" if self.fast_path else "false"
+        if self.behind_proxy:
+            # As deployed behind nginx (docs/operations.md "Several processes").
+            env["CONFERENCE_SERVER_PROXY_FIX"] = "1"
         return env
 
     def command(self, port, index):

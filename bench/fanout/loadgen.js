@@ -20,9 +20,10 @@ const fs = require('fs');
 const os = require('os');
 const http = require('http');
 const path = require('path');
+const { fork } = require('child_process');
 const { Worker } = require('worker_threads');
 const { CLIENTS } = require('./clients');
-const { readRssKb, readCpuMs, readMachineBusyMs, sumOver, median, distribution, round1 } = require('./stats');
+const { readRssKb, readCpuMs, readMachineBusyMs, readListenOverflows, sumOver, median, distribution, round1 } = require('./stats');
 
 const payloads = JSON.parse(fs.readFileSync(path.join(__dirname, 'payloads.json'), 'utf8'));
 
@@ -32,6 +33,11 @@ const OPTIONS = {
   k: { doc: 'number of broadcasts', num: true, def: 20 },
   'gap-ms': { doc: 'pause after each broadcast has reached everyone', num: true, def: 250 },
   workers: { doc: 'worker threads holding the attendees', num: true, def: 1 },
+  'worker-kind': {
+    doc: 'thread, or process: each worker a child process (its own open-files limit, for more '
+      + 'sockets than one process may open; all read the same system-wide monotonic clock)',
+    def: 'thread',
+  },
   client: { doc: 'attendee implementation: raw or socket.io-client (clients.js)', def: 'raw' },
   warmup: { doc: 'broadcasts sent first and left out of the figures (JIT, caches)', num: true, def: 3 },
   slug: { doc: 'event slug sent as auth.event', def: payloads.slug },
@@ -39,6 +45,7 @@ const OPTIONS = {
   'trigger-token': { doc: 'sent as Authorization: Bearer TOKEN', def: '' },
   'trigger-body': { doc: 'JSON body of the trigger POST', def: '' },
   'server-pid': { doc: 'PID(s) whose RSS and CPU are sampled', list: true },
+  'proxy-pid': { doc: 'PID(s) of a proxy in front (nginx workers), sampled on their own', list: true },
   'connect-timeout-ms': { doc: 'give up on a storm after this long', num: true, def: 60000 },
   'update-timeout-ms': { doc: 'give up waiting for one update after this long', num: true, def: 10000 },
   'settle-ms': { doc: 'wait before sampling RSS after connecting', num: true, def: 1500 },
@@ -55,9 +62,11 @@ function parseArgs(argv) {
     if (spec.list) args[name].push(...value.split(',').filter(Boolean));
     else args[name] = spec.num ? Number(value) : value;
   }
+  if (!['thread', 'process'].includes(args['worker-kind'])) throw new Error('--worker-kind must be thread or process');
   if (!CLIENTS[args.client]) throw new Error(`--client must be one of ${Object.keys(CLIENTS)}`);
   if (args.url.length === 0 || !args['trigger-url']) throw new Error('--url and --trigger-url are required');
   args['server-pid'] = args['server-pid'].map(Number);
+  args['proxy-pid'] = args['proxy-pid'].map(Number);
   return args;
 }
 
@@ -88,20 +97,30 @@ function makeTrigger(args) {
   });
 }
 
-/** Start the worker threads, each with its share of the N attendees. */
+/** Start the workers (threads or child processes), each with its share of the N attendees. */
 function startWorkers(args) {
   const workers = [];
   const share = Math.ceil(args.n / args.workers);
+  const script = path.join(__dirname, 'loadgen_worker.js');
   for (let offset = 0; offset < args.n; offset += share) {
     const count = Math.min(share, args.n - offset);
-    const worker = new Worker(path.join(__dirname, 'loadgen_worker.js'), {
-      workerData: { urls: args.url, count, globalOffset: offset, slug: args.slug, connectTimeoutMs: args['connect-timeout-ms'], client: args.client },
-    });
+    const workerData = { urls: args.url, count, globalOffset: offset, slug: args.slug, connectTimeoutMs: args['connect-timeout-ms'], client: args.client };
+    let worker;
+    if (args['worker-kind'] === 'process') {
+      // Structured clone over the IPC channel, so typed arrays arrive as they do from a thread.
+      worker = fork(script, [], { serialization: 'advanced', env: { ...process.env, LOADGEN_WORKER_DATA: JSON.stringify(workerData) } });
+      worker.postMessage = (message) => worker.send(message);
+    } else {
+      worker = new Worker(script, { workerData });
+    }
     worker.on('error', (err) => log(`worker error: ${err.stack || err}`));
     workers.push(worker);
   }
   return workers;
 }
+
+/** This process and its worker processes: the generator's CPU and RSS are theirs together. */
+const generatorPids = (workers) => [process.pid, ...workers.map((w) => w.pid).filter(Boolean)];
 
 /** Resolve with the next message of `type` from every worker (or whatever came before the timeout). */
 function fromAll(workers, type, timeoutMs) {
@@ -118,6 +137,7 @@ function fromAll(workers, type, timeoutMs) {
 }
 
 async function connectPhase(args, workers, originNs) {
+  const overflows0 = readListenOverflows();
   const opened = fromAll(workers, 'opened', args['connect-timeout-ms']);
   const connected = fromAll(workers, 'connected', args['connect-timeout-ms'] + 5000);
   for (const worker of workers) worker.postMessage({ cmd: 'connect', originNs: originNs.toString() });
@@ -136,12 +156,15 @@ async function connectPhase(args, workers, originNs) {
     snapshot_p50_ms: round1(snapshots.p50),
     snapshot_p99_ms: round1(snapshots.p99),
     connect_errors: errors,
+    // Machine-wide, so other programs' storms count too; the bench runs alone (flock).
+    listen_overflows: readListenOverflows() - overflows0,
   };
 }
 
 /** K broadcasts, each followed by a wait until every live attendee has it, then a gap. */
 async function broadcastPhase(args, workers, originNs, trigger) {
   const pids = args['server-pid'];
+  const proxyPids = args['proxy-pid'];
   const completions = new Map(); // seq -> number of workers that have it everywhere
   const waiters = new Map(); // seq -> resolve
   for (const worker of workers) {
@@ -160,14 +183,16 @@ async function broadcastPhase(args, workers, originNs, trigger) {
   const sends = []; // {seq, sendMs, complete, serverCpuMs, generatorCpuMs, wallMs}
   for (let i = 0; i < args.warmup + args.k; i += 1) {
     const serverCpu0 = sumOver(pids, readCpuMs);
-    const generatorCpu0 = readCpuMs(process.pid);
+    const proxyCpu0 = sumOver(proxyPids, readCpuMs);
+    const generatorCpu0 = sumOver(generatorPids(workers), readCpuMs);
     const machineBusy0 = readMachineBusyMs();
     const sentNs = nowNs();
     const answer = await trigger();
     const complete = await allHave(answer.seq);
     const doneNs = nowNs();
     const serverCpuMs = sumOver(pids, readCpuMs) - serverCpu0;
-    const generatorCpuMs = readCpuMs(process.pid) - generatorCpu0;
+    const proxyCpuMs = sumOver(proxyPids, readCpuMs) - proxyCpu0;
+    const generatorCpuMs = sumOver(generatorPids(workers), readCpuMs) - generatorCpu0;
     sends.push({
       warmup: i < args.warmup,
       seq: answer.seq,
@@ -175,8 +200,9 @@ async function broadcastPhase(args, workers, originNs, trigger) {
       complete,
       wallMs: Number(doneNs - sentNs) / 1e6,
       serverCpuMs,
+      proxyCpuMs,
       generatorCpuMs,
-      otherCpuMs: readMachineBusyMs() - machineBusy0 - serverCpuMs - generatorCpuMs,
+      otherCpuMs: readMachineBusyMs() - machineBusy0 - serverCpuMs - proxyCpuMs - generatorCpuMs,
     });
     if (!complete) log(`update seq=${answer.seq} did not reach every attendee within ${args['update-timeout-ms']} ms`);
     await sleep(args['gap-ms']);
@@ -206,6 +232,8 @@ function summarizeLatency(sends, collected, attendees) {
     last_attendee_ms: over('last'),
     max_ms: round1(Math.max(...perUpdate.map((u) => u.last))),
     updates_incomplete: perUpdate.filter((u) => u.missing > 0).length,
+    // Every (attendee, update) pair that arrived; the report compares it with N x K.
+    deliveries_received: perUpdate.reduce((sum, u) => sum + u.received, 0),
     per_update: perUpdate.map((u) => ({
       seq: u.seq, received: u.received, first: round1(u.first), p50: round1(u.p50), p99: round1(u.p99), last: round1(u.last),
       server_cpu_ms: round1(u.serverCpuMs), generator_cpu_ms: round1(u.generatorCpuMs),
@@ -220,13 +248,15 @@ async function main() {
   const workers = startWorkers(args);
   await sleep(300); // let the worker threads load socket.io-client before the storm starts
   const rssBeforeKb = sumOver(pids, readRssKb);
+  const proxyRssBeforeKb = sumOver(args['proxy-pid'], readRssKb);
   const originNs = nowNs();
   log(`opening ${args.n} attendees on ${args.url.join(', ')} with ${workers.length} worker(s)`);
   const connect = await connectPhase(args, workers, originNs);
   log(`${connect.attendees_with_snapshot}/${args.n} have a snapshot after ${connect.snapshot_all_ms} ms`);
   await sleep(args['settle-ms']);
   const rssAfterKb = sumOver(pids, readRssKb);
-  const generatorRssKb = readRssKb(process.pid);
+  const proxyRssAfterKb = sumOver(args['proxy-pid'], readRssKb);
+  const generatorRssKb = sumOver(generatorPids(workers), readRssKb);
   const sends = await broadcastPhase(args, workers, originNs, trigger);
   log(`${sends.length} broadcasts done`);
   const arrivalsReady = fromAll(workers, 'arrivals', 10000);
@@ -238,6 +268,7 @@ async function main() {
     n: args.n,
     k: args.k,
     workers: workers.length,
+    worker_kind: args['worker-kind'],
     client: args.client,
     warmup: args.warmup,
     urls: args.url,
@@ -251,6 +282,14 @@ async function main() {
       rss_per_attendee_kb: round1((rssAfterKb - rssBeforeKb) / Math.max(1, connect.attendees_with_snapshot)),
       cpu_per_broadcast_ms: round1(mean('serverCpuMs')),
     },
+    // nginx (or another proxy) in front: its own share, not counted in `server`.
+    proxy: args['proxy-pid'].length ? {
+      pids: args['proxy-pid'].length,
+      rss_before_kb: proxyRssBeforeKb,
+      rss_after_kb: proxyRssAfterKb,
+      rss_per_attendee_kb: round1((proxyRssAfterKb - proxyRssBeforeKb) / Math.max(1, connect.attendees_with_snapshot)),
+      cpu_per_broadcast_ms: round1(mean('proxyCpuMs')),
+    } : null,
     generator: {
       rss_kb: generatorRssKb,
       cpu_per_broadcast_ms: round1(mean('generatorCpuMs')),

@@ -15,7 +15,15 @@
  */
 'use strict';
 
-const { parentPort, workerData } = require('worker_threads');
+const threads = require('worker_threads');
+
+// A worker thread, or a child process forked by loadgen.js (--worker-kind process): the same
+// messages either way.
+const forked = !threads.parentPort;
+const parentPort = forked ? { postMessage: (message) => process.send(message), on: (event, fn) => process.on(event, fn) } : threads.parentPort;
+const workerData = forked ? JSON.parse(process.env.LOADGEN_WORKER_DATA) : threads.workerData;
+// A forked worker must not outlive the generator with its sockets open.
+if (forked) process.on('disconnect', () => process.exit(0));
 
 const { CLIENTS } = require('./clients');
 

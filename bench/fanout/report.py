@@ -147,20 +147,44 @@ def _ratio(value, base):
     return f"{value / base:.2f}×"
 
 
+def lost_updates(r):
+    """Updates that some attendee never got: N × K minus the (attendee, update) pairs received.
+
+    None for results of a generator that did not count them.
+    """
+    received = r["latency"].get("deliveries_received")
+    if received is None:
+        return None
+    return r["n"] * r["k"] - received
+
+
 def figures_table(results):
+    with_proxy = any(r.get("proxy") for r in results.values())
     head = (
         "| server | attendees | connect all ms | p50 ms | p95 ms | p99 ms | last attendee ms "
-        "| max ms | RSS/attendee KiB | CPU/broadcast ms | generator CPU/broadcast ms | other programs' CPU % | update bytes |"
+        "| max ms | updates lost | RSS/attendee KiB | CPU/broadcast ms "
+        + ("| nginx RSS/attendee KiB | nginx CPU/broadcast ms " if with_proxy else "")
+        + "| generator CPU/broadcast ms | other programs' CPU % | update bytes |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, r in results.items():
         lat, con, srv = r["latency"], r["connect"], r["server"]
+        front = r.get("proxy") or {}
+        lost = lost_updates(r)
+        lost_cell = "–" if lost is None else f"{lost:,} of {r['n'] * r['k']:,}"
         lines.append(
             f"| {name} | {con['attendees_with_snapshot']:,}/{r['n']:,} | {_fmt(con['snapshot_all_ms'])} "
             f"| {_fmt(lat['p50_ms'], 1)} | {_fmt(lat['p95_ms'], 1)} | {_fmt(lat['p99_ms'], 1)} "
             f"| {_fmt(lat['last_attendee_ms'], 1)} | {_fmt(lat['max_ms'], 1)} "
+            f"| {lost_cell} "
             f"| {_fmt(srv['rss_per_attendee_kb'], 1)} | {_fmt(srv['cpu_per_broadcast_ms'], 1)} "
-            f"| {_fmt(r['generator']['cpu_per_broadcast_ms'], 1)} | {_fmt(r.get('other_cpu_percent'))} "
+            + (
+                f"| {_fmt(front.get('rss_per_attendee_kb'), 1)} "
+                f"| {_fmt(front.get('cpu_per_broadcast_ms'), 1)} "
+                if with_proxy
+                else ""
+            )
+            + f"| {_fmt(r['generator']['cpu_per_broadcast_ms'], 1)} | {_fmt(r.get('other_cpu_percent'))} "
             f"| {r['update_wire_bytes'] or '–'} |"
         )
     return lines
@@ -205,6 +229,12 @@ def problems(name, r):
         notes.append(
             f"{name}: {r['n'] - con['attendees_with_snapshot']} attendees never got a snapshot ({errors})"
         )
+    if con.get("listen_overflows"):
+        notes.append(
+            f"{name}: during the connection storm the kernel dropped {con['listen_overflows']:,} "
+            "connection attempts at a full listen queue (TcpExt ListenOverflows, machine-wide); "
+            "their clients retried after 1, 3, 7 … s"
+        )
     if r["latency"]["updates_incomplete"]:
         notes.append(
             f"{name}: {r['latency']['updates_incomplete']} of {r['k']} updates missed some attendee"
@@ -216,6 +246,14 @@ def problems(name, r):
             f"{', '.join(_fmt(v) for v in spread['last_attendee_ms'])} ms, connect all "
             f"{', '.join(_fmt(v) for v in spread['snapshot_all_ms'])} ms (the table shows medians)"
         )
+    if r.get("proxy_setup"):
+        notes.append(f"{name}: nginx {r['proxy_setup']}")
+    spread = r.get("upstream_spread")
+    if spread:
+        notes.append(
+            f"{name}: WebSocket handshakes per process through nginx: "
+            + ", ".join(f"{address} {count:,}" for address, count in sorted(spread.items()))
+        )
     if r.get("disconnects_during_run"):
         notes.append(f"{name}: {r['disconnects_during_run']} attendees disconnected during the run")
     return notes
@@ -225,6 +263,10 @@ def section(runs, settings, skipped):
     """The markdown appended to docs/benchmarks.md. runs: [(title, {contender: result})]."""
     m = machine()
     v = versions(with_redis=settings.get("cluster", False))
+    if settings.get("nginx"):
+        from bench.fanout.proxy import nginx_version
+
+        v["nginx"] = nginx_version()
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         f"## Fan-out (`bench/fanout`), {now}",
@@ -233,13 +275,26 @@ def section(runs, settings, skipped):
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['kernel']}, "
         f"open-files hard limit {m['nofile_hard']:,}; server and load generator share these cores.",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
-        f"- Generator: {settings['client']} client, {settings['workers']} worker thread(s), "
+        f"- Generator: {settings['client']} client, {settings['workers']} worker "
+        f"{'process(es)' if settings.get('worker_kind') == 'process' else 'thread(s)'}, "
         f"K = {settings['k']} broadcasts (+{settings['warmup']} warm-up not counted) per run, "
         f"{settings.get('repeat', 1)} run(s) per server and N, "
         f"{settings['gap_ms']} ms pause after each. Latency: trigger sent → `update` handed to the "
         "attendee's code; per update the percentiles over attendees, then the median over the K "
         "updates; *max* is the worst single delivery. *connect all*: all N opened at once until "
         "the last `snapshot`. See `bench/README.md`.",
+        *(
+            [
+                f"- nginx in front of every server (`--nginx`): deploy/nginx/conference.conf with "
+                f"the upstreams made of the server's processes, worker_processes "
+                f"{settings['nginx']}; attendees and the moderator's commands go through it (the bare "
+                "Flask baseline's commands straight to its first process: it counts seq per process). "
+                "Server RSS and CPU are the server processes' own; nginx's workers are counted "
+                "in their own columns."
+            ]
+            if settings.get("nginx")
+            else []
+        ),
         "",
     ]
     for title, results in runs:

@@ -4,6 +4,8 @@
     .venv/bin/python -m bench.fanout --quick    # N = 200, 5 broadcasts: does it all work?
     .venv/bin/python -m bench.fanout --app      # ... and the conference app as a third contender
     .venv/bin/python -m bench.fanout --cluster  # ... and N = 10,000 on 3 processes with Redis
+    .venv/bin/python -m bench.fanout --cluster-only --app --cluster-n 20000 --cluster-processes 4 --nginx
+                                                # 20,000 on 4 processes + Redis behind nginx
 
 For each N and contender it starts fresh server process(es) on free 127.0.0.1 ports, runs
 loadgen.js against them (which samples the servers' RSS and CPU from /proc), stops them
@@ -15,6 +17,7 @@ Every step is bounded; the whole run stops starting new measurements at --timeou
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -25,7 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make `bench.fanout` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.fanout import contenders, report  # noqa: E402
+from bench.fanout import contenders, proxy, report  # noqa: E402
 from bench.fanout.combine import combine  # noqa: E402
 from bench.fanout.preflight import (  # noqa: E402
     ensure_node_modules,
@@ -94,6 +97,13 @@ def parse_args(argv=None):
         help="load generator threads (default: one per core, at most 4)",
     )
     parser.add_argument(
+        "--worker-kind",
+        choices=("auto", "thread", "process"),
+        default="auto",
+        help="generator workers as threads or child processes; auto: processes when one "
+        "process may not open N sockets (the open-files hard limit)",
+    )
+    parser.add_argument(
         "--client",
         choices=("raw", "socket.io-client", "both"),
         default="raw",
@@ -138,6 +148,17 @@ def parse_args(argv=None):
     parser.add_argument("--cluster-n", type=int, default=10_000)
     parser.add_argument("--cluster-processes", type=int, default=3)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="put nginx in front of every contender, configured from deploy/nginx/conference.conf "
+        "(upstreams: the contender's processes); attendees and commands go through it",
+    )
+    parser.add_argument(
+        "--nginx-workers",
+        default="auto",
+        help="nginx worker_processes with --nginx (default %(default)s, as Debian's nginx.conf)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="N = 200, K = 5, one run; print, do not append"
     )
@@ -192,6 +213,8 @@ def loadgen_argv(contender, n, args):
         str(args.workers),
         "--client",
         args.client,
+        "--worker-kind",
+        worker_kind(args, n),
         "--trigger-url",
         contender.trigger_url,
         "--connect-timeout-ms",
@@ -203,9 +226,22 @@ def loadgen_argv(contender, n, args):
         argv += ["--url", url]
     for pid in contender.pids:
         argv += ["--server-pid", str(pid)]
+    for pid in getattr(contender, "proxy_pids", ()):
+        argv += ["--proxy-pid", str(pid)]
     if contender.token:
         argv += ["--trigger-token", contender.token]
     return argv
+
+
+def open_files_limit():
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def worker_kind(args, n):
+    """Threads share one process's open-files limit; beyond it, one child process per worker."""
+    if args.worker_kind != "auto":
+        return args.worker_kind
+    return "process" if n + 1024 > open_files_limit() else "thread"
 
 
 def run_loadgen(contender, n, args, seconds_left):
@@ -236,19 +272,40 @@ def measure(name, n, processes, args, deadline, log_dir):
     options = {"processes": processes, "log_dir": log_dir, "redis_url": args.redis_url}
     if name in ("conference", "conference-plain"):
         options.update(
-            app_command=args.app_command, config=args.app_config, database_url=args.app_database_url
+            app_command=args.app_command,
+            config=args.app_config,
+            database_url=args.app_database_url,
+            behind_proxy=args.nginx,
         )
     busy_percent = wait_for_quiet(
         min(args.quiet_wait_s, max(0.0, deadline - time.monotonic() - 60)), args.quiet_percent
     )
     contender = CONTENDERS[name](**options)
     label = f"n{n}-p{processes}"
+    front = None
     try:
         contender.start(label)
-        log(f"{name} x{processes} on {', '.join(contender.urls)}: {n} attendees")
-        result = run_loadgen(contender, n, args, deadline - time.monotonic())
+        target = contender
+        if args.nginx:
+            front = proxy.Nginx(
+                contender.ports, n, args.nginx_workers, log_dir=log_dir, label=f"{label}-{name}"
+            )
+            front.start(contender.ready_path)
+            target = proxy.BehindProxy(contender, front)
+            log(
+                f"nginx on {front.url} (workers {', '.join(map(str, front.worker_pids))}) "
+                f"in front of {', '.join(contender.urls)}"
+            )
+        log(f"{name} x{processes} on {', '.join(target.urls)}: {n} attendees")
+        result = run_loadgen(target, n, args, deadline - time.monotonic())
     finally:
+        if front is not None:
+            front.stop()
         contender.stop()
+    if front is not None:
+        # Which process each attendee's WebSocket went to (least_conn), from nginx's log.
+        result["upstream_spread"] = front.upstream_spread()
+        result["proxy_setup"] = front.note
     result["processes"] = processes
     result["busy_before_percent"] = round(busy_percent, 1)
     lat = result["latency"]
@@ -261,7 +318,8 @@ def measure(name, n, processes, args, deadline, log_dir):
 
 def plan(args, skipped):
     """[(title, n, {contender name: processes})] in the order they run."""
-    runs = [(f"N = {n:,}, one process", n, dict.fromkeys(args.contenders, 1)) for n in args.ns]
+    one = "one process behind nginx" if args.nginx else "one process"
+    runs = [(f"N = {n:,}, {one}", n, dict.fromkeys(args.contenders, 1)) for n in args.ns]
     if args.cluster:
         # The Node reference has no Redis adapter here; one Node process at the same N is
         # still the figure a cluster has to beat.
@@ -275,7 +333,8 @@ def plan(args, skipped):
             runs.append(
                 (
                     f"N = {args.cluster_n:,}, {args.cluster_processes} processes + Redis "
-                    "(node: one process)",
+                    + ("behind nginx " if args.nginx else "")
+                    + "(node: one process)",
                     args.cluster_n,
                     processes,
                 )
@@ -288,6 +347,12 @@ def main(argv=None):
     # A SIGTERM from outside must still run the finally blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     deadline = time.monotonic() + args.timeout_min * 60
+    # The generator holds N sockets, nginx and a single server as many again: raise this
+    # process's open-files limit (hard too, as root); every child inherits it.
+    largest = max(args.ns + ([args.cluster_n] if args.cluster else []), default=0)
+    soft, _hard = proxy.raise_own_file_limit(proxy.file_limit_wanted(largest))
+    if soft < largest + 1024:
+        log(f"open-files limit {soft:,} is below {largest:,} attendees; expect connect errors")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = REPO_ROOT / "bench" / "results" / f"fanout-{stamp}"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -302,7 +367,17 @@ def main(argv=None):
     ]
     for title, n, processes, client in planned:
         args.client = client
-        names = list(processes)
+        names = []
+        for name, count in processes.items():
+            if n / count + 512 > open_files_limit():
+                skipped.append(
+                    f"{name} at {title}: {count} process(es) cannot hold {n:,} sockets under this "
+                    f"machine's open-files limit of {open_files_limit():,}"
+                )
+            else:
+                names.append(name)
+        if not names:
+            continue
         repeated = {name: [] for name in names}
         for repetition in range(args.repeat):
             # Rotate the order so no contender always runs right after the heaviest one.
@@ -339,6 +414,8 @@ def main(argv=None):
         "gap_ms": args.gap_ms,
         "cluster": args.cluster,
         "repeat": args.repeat,
+        "nginx": args.nginx and args.nginx_workers,
+        "worker_kind": ", ".join(sorted({worker_kind(args, n) for _t, n, _p, _c in planned})),
     }
     (log_dir / "results.json").write_text(
         json.dumps({"settings": settings, "runs": raw_runs, "skipped": skipped}, indent=1),

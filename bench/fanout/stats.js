@@ -87,4 +87,25 @@ function round1(value) {
   return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
 }
 
-module.exports = { readRssKb, readCpuMs, readMachineBusyMs, sumOver, percentile, median, distribution, round1 };
+/**
+ * The kernel's count of connections dropped because a listen queue was full
+ * (TcpExt ListenOverflows in /proc/net/netstat; machine-wide). A dropped SYN is retried by
+ * the client after 1, 3, 7, 15 … s, which a connection storm then shows as its tail.
+ */
+function readListenOverflows() {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    for (let i = 0; i + 1 < lines.length; i += 1) {
+      if (!lines[i].startsWith('TcpExt:')) continue;
+      const names = lines[i].trim().split(/\s+/);
+      const values = lines[i + 1].trim().split(/\s+/);
+      const at = names.indexOf('ListenOverflows');
+      return at > 0 ? Number(values[at]) : NaN;
+    }
+  } catch (err) {
+    return NaN;
+  }
+  return NaN;
+}
+
+module.exports = { readRssKb, readCpuMs, readMachineBusyMs, readListenOverflows, sumOver, percentile, median, distribution, round1 };
