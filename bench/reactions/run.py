@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,8 +69,6 @@ class CpuDuringStorm:
     that the machine's other work disturbs far less than the latencies do."""
 
     def __init__(self, server_pids, generator):
-        import threading
-
         self.server_pids, self.generator = server_pids, generator
         self.start = self.end = None
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -128,14 +127,21 @@ def run(args):
             text=True,
             preexec_fn=contenders.raise_file_limit,
         )
+        # stderr is read line by line by CpuDuringStorm's thread, stdout (the summary) by
+        # another; not communicate(), which would read stderr too and take lines from it.
         cpu = CpuDuringStorm(app.pids, generator)
+        output = []
+        reader = threading.Thread(target=lambda: output.append(generator.stdout.read()))
+        reader.start()
         try:
-            stdout, _ = generator.communicate(timeout=args.timeout_s)
+            generator.wait(timeout=args.timeout_s)
         except subprocess.TimeoutExpired:
             generator.kill()
             raise
         finally:
+            reader.join(timeout=5)
             cpu.thread.join(timeout=5)
+        stdout = output[0] if output else ""
         if generator.returncode != 0:
             raise RuntimeError(f"storm.js failed ({generator.returncode})")
         summary = json.loads(stdout.strip().splitlines()[-1])
