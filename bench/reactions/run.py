@@ -188,7 +188,10 @@ def section(summary, argv_text):
         f"-{s['follower_totals_max']} (acknowledged ok: {s['acks_ok']}; the 3/s cap allows at"
         f" most {s['cap_bound']}); {s['reactions_messages_follower0']} `reactions` messages at"
         f" follower 0, at most {s['max_reactions_in_any_1s']} in any 950 ms, shortest gap"
-        f" {s['min_gap_between_reactions_ms']} ms.",
+        f" {s['min_gap_between_reactions_ms']} ms; one `reactions` message reached the"
+        f" followers (as this one generator thread timed them) over"
+        f" {s.get('reactions_arrival_spread_ms_median', '?')} ms (median),"
+        f" {s.get('reactions_arrival_spread_ms_max', '?')} ms (longest).",
         f"- Announce, command to last follower: quiet median {ms(s['quiet_median_ms'])}"
         f" (max {ms(s['quiet_max_ms'])}), during the storm median {ms(s['storm_median_ms'])}"
         f" (max {ms(s['storm_max_ms'])}), {s['storm_announces']} sent during the storm:"

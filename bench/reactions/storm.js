@@ -192,6 +192,21 @@ async function main() {
     }
     perClientTotals.push(total);
   }
+  // One `reactions` message reaches every follower of a process from one loop, and this one
+  // thread reads them in turn: the same message is timed over a spread of arrivals, which
+  // shortens some followers' gaps below the server's 1 s.
+  // The i-th message of every follower is the same emission (one process); compared over the
+  // followers that got as many as follower 0.
+  const lists = opened.map((c) => c.reactions.filter(([at]) => inStorm(at)));
+  const arrivalsOf = [];
+  for (const list of lists) {
+    if (list.length !== lists[0].length) continue;
+    list.forEach(([at], i) => {
+      const seen = arrivalsOf[i];
+      if (seen) { seen[0] = Math.min(seen[0], at); seen[1] = Math.max(seen[1], at); } else arrivalsOf[i] = [at, at];
+    });
+  }
+  const spreads = arrivalsOf.map(([first, last]) => last - first);
   const follower = opened[0].reactions.filter(([at]) => inStorm(at)).map(([at, p]) => ({ at_ms: Math.round(at - stormStart), counts: p.counts, window_ms: p.window_ms }));
   const quiet = results.filter((r) => r.label.startsWith('quiet')).map((r) => r.ms);
   const storm = results.filter((r) => r.label.startsWith('storm')).map((r) => r.ms);
@@ -203,6 +218,7 @@ async function main() {
     cap_bound: opened.length * 3 * (args.seconds + 1),
     follower_totals_min: Math.min(...perClientTotals), follower_totals_max: Math.max(...perClientTotals),
     reactions_messages_follower0: follower.length, min_gap_between_reactions_ms: Math.round(minGap), max_reactions_in_any_1s: maxInOneSecond,
+    reactions_arrival_spread_ms_max: Math.round(Math.max(0, ...spreads)), reactions_arrival_spread_ms_median: Math.round(quantile(spreads, 0.5) || 0),
     announce: results, quiet_median_ms: quantile(quiet, 0.5), storm_median_ms: quantile(storm, 0.5), quiet_max_ms: Math.max(...quiet), storm_max_ms: Math.max(...storm),
     follower0: follower,
   };
