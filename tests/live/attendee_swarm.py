@@ -22,7 +22,6 @@ monkey.patch_all()
 import json  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from tests.live.raw_attendees import (  # noqa: E402
@@ -30,20 +29,12 @@ from tests.live.raw_attendees import (  # noqa: E402
     WebSocketAttendee,
     last_seq,
     order_problems,
+    wait_for,
 )
 
 CONNECT_BATCH = 250
 CONNECT_BOUND_S = 120.0
 FINAL_BOUND_S = 300.0  # the test's own bound is shorter; this only ends a forgotten swarm
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def write(control: Path, name: str, value) -> None:

@@ -184,6 +184,16 @@ class PollingAttendee(threading.Thread):
         return False
 
 
+def wait_for(condition, seconds: float, step: float = 0.05) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass; its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
 def last_seq(attendee) -> int | None:
     return attendee.records[-1][1] if attendee.records else None
 

@@ -26,6 +26,7 @@ from tests.live.raw_attendees import (
     WebSocketAttendee,
     last_seq,
     order_problems,
+    wait_for,
 )
 from tests.live.servers import send_command
 
@@ -49,15 +50,6 @@ def fanout_counts(server) -> dict[str, float]:
             path = line.split('path="', 1)[1].split('"', 1)[0]
             counts[path] = float(line.rsplit(" ", 1)[1])
     return counts
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def send_burst(server, event, moderator_token) -> int:
